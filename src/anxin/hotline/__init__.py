@@ -1,0 +1,1 @@
+"""Verified brand hotlines, phone-number extraction, and the fake-hotline page scanner."""

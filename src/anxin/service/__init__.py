@@ -1,0 +1,1 @@
+"""The after-sales half: intake, dispatch, SLA, visits, stations, members, case library."""
