@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by every domain's routes: dependencies, the error envelope, middleware."""

@@ -1,0 +1,56 @@
+"""Annotated dependency aliases: the request's database session, settings and locale.
+
+The session is the request's unit of work: it commits once when the route
+returns and rolls back when anything raises. Services never commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from anxin.config import Settings
+
+LOCALES = ("zh", "en")
+LOCALE_COOKIE = "anxin_locale"
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    session: Session = request.app.state.sessionmaker()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def pick_locale(request: Request, default: str) -> str:
+    """``?lang=`` first, then the locale cookie, then Accept-Language, then the configured default (zh)."""
+    for candidate in (request.query_params.get("lang"), request.cookies.get(LOCALE_COOKIE)):
+        if candidate in LOCALES:
+            return candidate
+    accept = request.headers.get("accept-language", "").strip().lower()
+    if accept.startswith("en"):
+        return "en"
+    if accept.startswith("zh"):
+        return "zh"
+    return default
+
+
+def get_locale(request: Request) -> str:
+    return pick_locale(request, request.app.state.settings.default_locale)
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+LocaleDep = Annotated[str, Depends(get_locale)]

@@ -1,0 +1,75 @@
+"""``create_app(settings)``: mounts every domain's routes and pages; the lifespan owns the database engine.
+
+No globals are read at import: tests build the app with their own Settings.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from anxin import __version__
+from anxin.api.errors import install_error_handlers
+from anxin.api.middleware import BodySizeLimitMiddleware, CsrfCookieMiddleware, RequestIdMiddleware
+from anxin.auth import pages as auth_pages
+from anxin.auth import routes as auth_routes
+from anxin.auth.guard import MaybePrincipal
+from anxin.config import Settings
+from anxin.navigation import nav_for
+from anxin.portal import pages as portal_pages
+from anxin.store.db import make_engine, make_sessionmaker
+from anxin.web.templating import render_error_page
+from anxin.workspaces import pages as workspace_pages
+
+STATIC_DIR = Path(__file__).parent / "web" / "static"
+
+health = APIRouter(prefix="/api", tags=["platform"])
+
+
+@health.get("/health")
+def read_health(_caller: MaybePrincipal) -> dict[str, str]:
+    """Liveness for load balancers and the set-up scripts."""
+    return {"status": "ok", "version": __version__}
+
+
+def create_app(settings: Settings) -> FastAPI:
+    logging.basicConfig(level=settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings.resolved_database_url)
+        app.state.engine = engine
+        app.state.sessionmaker = make_sessionmaker(engine)
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    app = FastAPI(
+        title="anxin 安心",
+        version=__version__,
+        description="Brand after-sales service and an integrity engine against 刷单炒信.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.navigation = nav_for
+    app.state.render_error_page = render_error_page
+    install_error_handlers(app)
+    app.add_middleware(CsrfCookieMiddleware, secure=settings.secure_cookies)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestIdMiddleware)
+    for router in (
+        health,
+        auth_routes.router,
+        portal_pages.router,
+        auth_pages.router,
+        workspace_pages.router,
+    ):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
+    return app

@@ -1,0 +1,1 @@
+"""Accounts, roles, brand tenancy, sessions with CSRF protection, API keys, and the permission table."""

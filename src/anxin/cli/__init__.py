@@ -1,0 +1,26 @@
+"""The ``anxin`` command: one Typer app, one module per command group.
+
+Commands that other programs read take ``--json`` and then print only JSON.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from anxin.cli import bench, db, demo, serve, users
+
+app = typer.Typer(
+    name="anxin",
+    help="anxin (安心): brand after-sales service and an integrity engine against 刷单炒信.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.command("serve", help="Serve the web UI and the API (uvicorn).")(serve.serve)
+app.command("demo", help="Create a fresh database with realistic demo data and print the demo logins.")(demo.demo)
+app.command("bench", help="Run a benchmark from benchmarks/ and print its table (or --json).")(bench.bench)
+app.add_typer(db.app, name="db", help="Database schema: migrate with Alembic.")
+app.add_typer(users.app, name="users", help="Accounts: create users from the command line.")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,37 @@
+"""What every command shares: building Settings once from the environment plus flags, and clean error exits."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from anxin.config import Settings
+from anxin.errors import AnxinError
+
+console = Console(stderr=True)
+
+
+def build_settings(db: Path | None = None) -> Settings:
+    """Settings from ``ANXIN_*``; ``--db PATH`` selects a SQLite file of the caller's choosing."""
+    settings = Settings()
+    if db is not None:
+        settings = settings.model_copy(update={"database_url": f"sqlite:///{db.resolve()}"})
+    return settings
+
+
+@contextmanager
+def reported_errors() -> Iterator[None]:
+    """Turn our typed errors into one red line and exit code 2 instead of a traceback."""
+    try:
+        yield
+    except AnxinError as exc:
+        console.print(f"[red]error[/red] ({exc.code}): {exc.message}")
+        sys.exit(2)
+
+
+DbOption = typer.Option(None, "--db", help="SQLite file to use instead of ANXIN_DATABASE_URL / ./var/anxin.db.")

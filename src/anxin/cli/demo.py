@@ -1,0 +1,66 @@
+"""``anxin demo``: a fresh database with demo data, then the URL and a login for every role."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from alembic import command
+from rich.console import Console
+from rich.table import Table
+
+from anxin.cli.common import DbOption, build_settings, console
+from anxin.demo.accounts import create_demo_accounts
+from anxin.store.db import make_engine, make_sessionmaker, unit_of_work
+from anxin.store.migrate import alembic_config, upgrade
+
+
+def demo(
+    db: Path | None = DbOption,
+    as_json: bool = typer.Option(False, "--json", help="Print the logins as one JSON object only."),
+) -> None:
+    settings = build_settings(db)
+    url = settings.resolved_database_url
+    if settings.is_sqlite:
+        path = Path(url.split("///", 1)[1])
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    else:
+        command.downgrade(alembic_config(url), "base")
+    upgrade(url)
+    engine = make_engine(url)
+    with unit_of_work(make_sessionmaker(engine)) as session:
+        accounts = create_demo_accounts(session)
+    engine.dispose()
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "url": f"http://{settings.host}:{settings.port}",
+                    "password": accounts.password,
+                    "integrator_key": accounts.integrator_key,
+                    "logins": [
+                        {
+                            "username": x.username,
+                            "role": x.role.value,
+                            "brand": x.brand,
+                            "start_page": x.start_page,
+                        }
+                        for x in accounts.logins
+                    ],
+                },
+                ensure_ascii=False,
+            )
+        )
+        return
+    table = Table(title=f"demo logins (password for all: {accounts.password})")
+    for column in ("username", "role", "brand", "start page"):
+        table.add_column(column)
+    for login in accounts.logins:
+        table.add_row(login.username, login.role.value, login.brand or "—", login.start_page)
+    out = Console()
+    out.print(table)
+    out.print(f"integrator API key (scopes self:read, users:read): {accounts.integrator_key}", soft_wrap=True)
+    console.print(f"[green]demo database ready[/green]: {url}")
+    console.print(f"open http://{settings.host}:{settings.port} after `anxin serve`")

@@ -1,0 +1,41 @@
+"""Top navigation per role: the start page of each role first. The app hands it to the web shell."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from anxin.auth.permissions import START_PAGES, Role
+from anxin.text import N_
+
+
+@dataclass(frozen=True)
+class NavItem:
+    href: str
+    label: str  # an English msgid, translated in the template
+
+
+_WORKSPACE_LABELS = {
+    Role.consumer: N_("My service"),
+    Role.agent: N_("Intake desk"),
+    Role.dispatcher: N_("Dispatch board"),
+    Role.technician: N_("My jobs"),
+    Role.brand_admin: N_("Brand console"),
+    Role.risk_analyst: N_("Risk console"),
+    Role.auditor: N_("Audit"),
+    Role.platform_admin: N_("Platform admin"),
+}
+
+_EXTRA: dict[Role, list[NavItem]] = {
+    Role.brand_admin: [NavItem("/accounts", N_("Accounts and API keys"))],
+    Role.platform_admin: [NavItem("/accounts", N_("Accounts and API keys"))],
+}
+
+
+def nav_for(principal: object | None) -> list[NavItem]:
+    """The links for whoever is calling (a Principal or None)."""
+    role = getattr(principal, "role", None)
+    items = [NavItem("/", N_("Home"))]
+    if role is not None:
+        items.append(NavItem(START_PAGES[role], _WORKSPACE_LABELS[role]))
+        items.extend(_EXTRA.get(role, []))
+    return items

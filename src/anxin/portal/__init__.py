@@ -1,0 +1,1 @@
+"""Public pages for consumers and visitors: the home page and the language switch."""

@@ -1,0 +1,1 @@
+"""The relational store: engine and sessions, the declarative base, Alembic migrations."""
