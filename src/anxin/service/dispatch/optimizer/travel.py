@@ -16,7 +16,7 @@ numpy work; 250 × 250 points take about a millisecond.
 >>> t = HaversineTravel()
 >>> km, minutes = t.matrices([(104.0614, 30.6739)], [(103.6471, 30.9888)])  # 青羊区 → 都江堰市
 >>> round(float(km[0, 0]), 1), round(float(minutes[0, 0]))
-(65.5, 85)
+(68.7, 92)
 >>> EuclideanTravel().matrices([(0, 0)], [(3, 4)])[0].tolist()
 [[5.0]]
 """

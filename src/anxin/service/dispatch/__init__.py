@@ -1,0 +1,1 @@
+"""Dispatch (安排师傅): the pure ``optimizer`` package; the service layer that feeds it lives beside it."""
