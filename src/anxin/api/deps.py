@@ -35,15 +35,19 @@ def get_settings(request: Request) -> Settings:
 
 
 def pick_locale(request: Request, default: str) -> str:
-    """``?lang=`` first, then the locale cookie, then Accept-Language, then the configured default (zh)."""
+    """``?lang=``, then the locale cookie, then the configured default (zh): pages are Chinese first.
+
+    API clients (paths under /api) may also ask for English with Accept-Language.
+    """
     for candidate in (request.query_params.get("lang"), request.cookies.get(LOCALE_COOKIE)):
         if candidate in LOCALES:
             return candidate
-    accept = request.headers.get("accept-language", "").strip().lower()
-    if accept.startswith("en"):
-        return "en"
-    if accept.startswith("zh"):
-        return "zh"
+    if request.url.path.startswith("/api/"):
+        accept = request.headers.get("accept-language", "").strip().lower()
+        if accept.startswith("en"):
+            return "en"
+        if accept.startswith("zh"):
+            return "zh"
     return default
 
 

@@ -113,7 +113,9 @@ async def _unexpected_error(request: Request, exc: Exception) -> Response:
         if zh
         else f"internal error; quote request id {request_id} when you contact us"
     )
-    return _render(request, 500, envelope("internal", message, {"request_id": request_id}))
+    response = _render(request, 500, envelope("internal", message, {"request_id": request_id}))
+    response.headers["x-request-id"] = request_id  # this handler runs outside RequestIdMiddleware
+    return response
 
 
 def install_error_handlers(app: FastAPI) -> None:

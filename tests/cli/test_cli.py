@@ -1,0 +1,62 @@
+"""The ``anxin`` command as a user runs it: a real subprocess on a real database file."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ANXIN = str(Path(sys.executable).parent / "anxin")
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str, input: str | None = None, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([ANXIN, *args], capture_output=True, text=True, input=input, cwd=cwd, timeout=120)
+
+
+def test_help_explains_every_command():
+    out = run("--help").stdout
+    for command in ("serve", "demo", "bench", "db", "users"):
+        assert command in out
+
+
+def test_demo_into_a_chosen_file_prints_only_json(tmp_path):
+    result = run("demo", "--db", str(tmp_path / "demo.db"), "--json")
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert {x["role"] for x in payload["logins"]} >= {"consumer", "platform_admin", "technician"}
+    assert payload["integrator_key"].startswith("ak_")
+    # running it again gives a fresh database, not a clash with the old rows
+    again = run("demo", "--db", str(tmp_path / "demo.db"), "--json")
+    assert again.returncode == 0, again.stderr
+
+
+def test_users_create_and_clear_errors(tmp_path):
+    db = str(tmp_path / "users.db")
+    assert run("db", "upgrade", "--db", db).returncode == 0
+    ok = run("users", "create", "boss", "--role", "platform_admin", "--password", "long-enough-pw", "--db", db)
+    assert ok.returncode == 0, ok.stderr
+    dup = run("users", "create", "boss", "--role", "consumer", "--password", "long-enough-pw", "--db", db)
+    assert dup.returncode == 2 and "taken" in dup.stderr
+    no_brand = run("users", "create", "a1", "--role", "agent", "--password", "long-enough-pw", "--brand", "x", "--db", db)
+    assert no_brand.returncode == 2 and "no brand" in no_brand.stderr
+
+
+def test_bench_lists_and_refuses_unknown_names():
+    listing = run("bench", "--list")
+    assert listing.returncode == 0, listing.stderr
+    unknown = run("bench", "no-such-benchmark")
+    assert unknown.returncode == 2 and "unknown benchmark" in unknown.stderr
+
+
+@pytest.mark.parametrize("name", ["resolver", "engine"])
+def test_bench_json_is_one_object(name):
+    if name not in run("bench", "--list").stdout:
+        pytest.skip(f"benchmark {name} not in this checkout")
+    result = run("bench", name, "--quick", "--json")
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert set(payload) == {"name", "figures", "baseline"} and payload["figures"]
