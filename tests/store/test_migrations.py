@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from anxin.store.all_models import Base
+from anxin.models import Base
 from anxin.store.db import make_engine
 from anxin.store.migrate import upgrade
 

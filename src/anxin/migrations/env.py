@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from anxin.store.all_models import Base
+from anxin.models import Base
 from anxin.store.db import make_engine
 
 config = context.config

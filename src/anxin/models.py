@@ -1,0 +1,12 @@
+"""The one explicit registry of ORM models, imported by Alembic so every table is known.
+
+It lives at the top of the package, not in ``store``, because it imports every domain
+and every domain imports ``store``.
+
+Add a domain's ``models`` module here when it gains tables.
+"""
+
+from anxin.auth import models as auth_models
+from anxin.store.base import Base
+
+__all__ = ["Base", "auth_models"]
