@@ -7,7 +7,7 @@ does; ``check.violations`` re-derives every hard rule without the solver.
 
 from .baseline import nearest_free
 from .check import Violation, violations
-from .live import insert
+from .live import insert, replan
 from .plan import Plan, Route, Unassigned, Visit, build_plan
 from .problem import Job, Problem, Technician
 from .solve import solve
@@ -30,6 +30,7 @@ __all__ = [
     "build_plan",
     "insert",
     "nearest_free",
+    "replan",
     "solve",
     "violations",
 ]

@@ -2,7 +2,9 @@
 
 Problem: the issue measures the optimizer against the usual practice of
 field-service tools without an optimizer ("first free"): take the jobs in the
-order they arrive (release, then window start) and give each to the nearest
+order they come due (the later of release and window start: a dispatcher
+hands out the 09:00–11:00 batch at 09:00, and an urgent ticket when it comes
+in) and give each to the nearest
 technician who holds the skills, has capacity, and is free by the time the job
 needs someone; if nobody is free, to whoever frees up first. The job is
 appended to that technician's queue: no re-ordering, no look-ahead, late
@@ -36,7 +38,7 @@ def nearest_free(problem: Problem) -> Plan:
     load = {t.id: 0 for t in problem.technicians}
     sequences: dict[str, list[str]] = {t.id: [] for t in problem.technicians}
     unassigned: dict[str, str] = {}
-    order = sorted(problem.jobs, key=lambda j: (j.release, j.window[0], j.id))
+    order = sorted(problem.jobs, key=lambda j: (max(j.release, j.window[0]), j.release, j.id))
     for job in order:
         j = problem.node_of_job(job.id)
         needed_by = max(job.release, job.window[0])

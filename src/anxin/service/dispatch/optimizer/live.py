@@ -1,16 +1,18 @@
-"""Live dispatch: put a new (urgent) job into a running plan in milliseconds.
+"""Live dispatch: a new (urgent) job into a running plan, and re-planning the rest of the day.
 
 Problem: a ticket arrives at 14:05 with the 30-minute promise while the day's
-plan is already being driven. Re-solving the whole day is too slow and would
-reshuffle every technician, so we do what the dispatcher would do, but over
-every option: try the job at every position of every allowed technician's
-remaining route (visits already started or being driven to stay as they are),
-keep the cheapest feasible one by added km; if none exists and the job
-outranks a not-yet-started job, bump that one (then try to re-place it
-elsewhere). Pins are respected because ``Problem.allowed`` enforces them.
+plan is being driven. Visits already started, or being driven to, stay as
+they are (:func:`~.insertion.locked_prefix`). :func:`insert` first tries the
+cheapest feasible insertion (milliseconds). When the job fits nowhere as the
+routes stand, it re-plans the rest of the day with the solver for a fraction
+of a second (:func:`replan`): technicians start from where they will be free,
+every promise already made stays a hard window, and the new job's higher
+priority (a larger prize) lets the solver move or, as a last resort, drop
+lower-priority jobs to reach it. Pins hold throughout because
+``Problem.allowed`` enforces them.
 
-Cost: O(T · n²) float operations for T technicians with n remaining visits
-each (25 × 10² here: a few milliseconds), plus one travel-matrix refresh.
+Cost: insertion O(T · n²); a re-plan is the solver's ``time_limit`` plus
+O(P · N²) to build its model.
 
 >>> from .problem import Job, Problem, Technician
 >>> from .travel import EuclideanTravel
@@ -28,99 +30,35 @@ each (25 × 10² here: a few milliseconds), plus one travel-matrix refresh.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
-from .plan import EPS, Plan, build_plan
+from .insertion import best_insertion, locked_prefix, repair_route
+from .plan import EPS, Plan, Route, build_plan
 from .problem import Job, Problem, Technician
 from .screening import screen
+from .solve import solve
 
 
-def route_feasible(problem: Problem, tech: Technician, seq: Sequence[str]) -> bool:
-    """The same rules as ``plan.timed_route`` without building visits (hot loop of insertion)."""
-    mins = problem.minutes
-    at = problem.node_of_start(tech.id)
-    t = tech.start
-    load = 0
-    for jid in seq:
-        job = problem.jobs[problem.job_index[jid]]
-        node = problem.job_index[jid]
-        start = max(max(t, job.release) + mins[at, node], job.window[0])
-        if start > problem.latest_start(job) + EPS:
-            return False
-        load += job.load
-        if load > tech.capacity:
-            return False
-        t, at = start + job.duration, node
-    if not seq:
-        return True
-    return t + mins[at, problem.node_of_home(tech.id)] <= tech.shift[1] + EPS
-
-
-def _added_km(problem: Problem, tech: Technician, seq: Sequence[str], pos: int, job_id: str) -> float:
-    km = problem.km
-    before = problem.node_of_start(tech.id) if pos == 0 else problem.job_index[seq[pos - 1]]
-    j = problem.job_index[job_id]
-    if pos == len(seq):
-        after = problem.node_of_home(tech.id)
-        if not seq:  # an idle technician also drives home afterwards
-            return float(km[before, j] + km[j, after])
-    else:
-        after = problem.job_index[seq[pos]]
-    return float(km[before, j] + km[j, after] - km[before, after])
-
-
-def best_insertion(
+def insert(
     problem: Problem,
-    sequences: Mapping[str, list[str]],
+    plan: Plan,
     job: Job,
-    locked: Mapping[str, int],
-    only: Technician | None = None,
-) -> tuple[float, str, int] | None:
-    """Cheapest feasible ``(added_km, technician_id, position)`` for ``job``, or None."""
-    best: tuple[float, str, int] | None = None
-    for tech in problem.technicians if only is None else (only,):
-        if not problem.allowed(tech, job):
-            continue
-        seq = sequences.get(tech.id, [])
-        if sum(problem.job(j).load for j in seq) + job.load > tech.capacity:
-            continue
-        for pos in range(locked.get(tech.id, 0), len(seq) + 1):
-            cost = _added_km(problem, tech, seq, pos, job.id)
-            if best is not None and cost >= best[0]:
-                continue
-            if route_feasible(problem, tech, [*seq[:pos], job.id, *seq[pos:]]):
-                best = (cost, tech.id, pos)
-    return best
-
-
-def locked_prefix(problem: Problem, plan: Plan, now: float | None) -> dict[str, int]:
-    """Per technician, how many leading visits are already under way at ``now`` and must not move."""
-    if now is None:
-        return {}
-    out = {}
-    for route in plan.routes:
-        tech_start = problem.technician(route.technician_id).start
-        n = 0
-        for i in range(len(route.visits)):
-            left_previous = route.visits[i - 1].end if i else tech_start
-            if left_previous <= now + EPS:
-                n = i + 1
-            else:
-                break
-        out[route.technician_id] = n
-    return out
-
-
-def insert(problem: Problem, plan: Plan, job: Job, *, now: float | None = None) -> Plan:
+    *,
+    now: float | None = None,
+    time_limit: float = 0.15,
+    seed: int = 0,
+) -> Plan:
     """Return a plan for ``problem.with_job(job)`` that keeps ``plan`` and adds ``job``.
 
     Args:
-        problem: the problem ``plan`` was made for (technicians may carry
-            updated positions through ``Problem.with_technicians``).
+        problem: the problem ``plan`` was made for.
         plan: the running plan.
         job: the new job; its id must be new.
-        now: current minute; visits whose drive has begun are left in place.
-            None means nothing has started yet.
+        now: current minute; visits whose drive has begun stay put. None
+            means nothing has started yet.
+        time_limit: seconds for the re-plan fallback; 0 disables it
+            (insertion only).
+        seed: randomness of the re-plan.
 
     Raises:
         ValueError: when ``job.id`` is already in the problem.
@@ -133,50 +71,78 @@ def insert(problem: Problem, plan: Plan, job: Job, *, now: float | None = None) 
     unassigned = {u.job_id: u.reason for u in plan.unassigned}
     locked = locked_prefix(p2, plan, now)
     found = best_insertion(p2, seqs, job, locked)
+    how = "insertion"
     if found is not None:
         _, tid, pos = found
-        seqs[tid].insert(pos, job.id)
-    elif not _insert_by_bumping(p2, seqs, job, locked, unassigned):
-        unassigned[job.id] = screen(p2, job) or (
-            "no allowed technician can fit it without breaking a promise to another customer; offer a later window"
+        seqs.setdefault(tid, []).insert(pos, job.id)
+    else:
+        reason = screen(p2, job)
+        if reason is None and time_limit > 0:
+            staged = build_plan(p2, seqs, {**unassigned, job.id: "not yet placed"})
+            new = replan(p2, staged, now=now, time_limit=time_limit, seed=seed)
+            how = "replan"
+            if job.id in new.assignment:
+                return replace(new, stats={"insert_ms": (time.perf_counter() - t0) * 1000.0, "replan": 1.0})
+        unassigned[job.id] = reason or (
+            "no allowed technician can reach it in time without breaking a promise to another customer; "
+            "offer a later window"
         )
-    stats = {"insert_ms": (time.perf_counter() - t0) * 1000.0}
+    stats = {"insert_ms": (time.perf_counter() - t0) * 1000.0, "replan": float(how == "replan")}
     return build_plan(p2, seqs, unassigned, stats)
 
 
-def _insert_by_bumping(
-    problem: Problem,
-    seqs: dict[str, list[str]],
-    job: Job,
-    locked: Mapping[str, int],
-    unassigned: dict[str, str],
-) -> bool:
-    """Bump one lower-priority, unpinned, not-started job to make room; re-place it if possible."""
-    best: tuple[float, str, int, str] | None = None
+def replan(problem: Problem, plan: Plan, *, now: float | None, time_limit: float = 1.0, seed: int = 0) -> Plan:
+    """Re-optimise everything not yet under way, warm-started from ``plan``.
+
+    Technicians restart from the last visit they are committed to (or where
+    they are) at the later of its end and ``now``, with the capacity they have
+    left. Each remaining job keeps the latest start the full problem promises
+    (window end or reachable SLA deadline) as a hard window, so a re-plan
+    never trades away a promise. Unassigned jobs whose window is still open
+    get another chance.
+    """
+    locked = locked_prefix(problem, plan, now)
+    sequences = plan.sequences()
+    fixed: dict[str, list[str]] = {}
+    techs: list[Technician] = []
     for tech in problem.technicians:
-        if not problem.allowed(tech, job):
-            continue
-        seq = seqs.get(tech.id, [])
-        for k in range(locked.get(tech.id, 0), len(seq)):
-            victim = problem.job(seq[k])
-            if victim.priority >= job.priority or victim.pinned is not None:
-                continue
-            rest = seq[:k] + seq[k + 1 :]
-            trial = {tech.id: rest}
-            found = best_insertion(problem, trial, job, locked, only=tech)
-            if found is not None and (best is None or found[0] < best[0]):
-                best = (found[0], tech.id, found[2], victim.id)
-    if best is None:
-        return False
-    _, tid, pos, victim_id = best
-    seqs[tid].remove(victim_id)
-    seqs[tid].insert(pos, job.id)
-    victim = problem.job(victim_id)
-    again = best_insertion(problem, seqs, victim, locked)
-    if again is not None:
-        seqs[again[1]].insert(again[2], victim_id)
-    else:
-        unassigned[victim_id] = (
-            f"bumped by higher-priority job {job.id}; no other allowed technician can fit it in its window"
+        seq = sequences.get(tech.id, [])
+        head = seq[: locked.get(tech.id, 0)]
+        fixed[tech.id] = head
+        if head:
+            v = plan.visit(head[-1])
+            position, free = problem.job(head[-1]).location, v.end
+        else:
+            position, free = tech.position, tech.start
+        used = sum(problem.job(j).load for j in head)
+        techs.append(
+            replace(
+                tech,
+                position=position,
+                available_at=max(free, now if now is not None else free),
+                capacity=max(0, tech.capacity - used),
+            )
         )
-    return True
+    frozen = {j for head in fixed.values() for j in head}
+    jobs = []
+    for job in problem.jobs:
+        if job.id in frozen:
+            continue
+        latest = problem.latest_start(job)
+        if now is not None and latest < now - EPS and job.id not in plan.assignment:
+            continue  # window already closed; keep the old reason
+        jobs.append(replace(job, window=(min(job.window[0], latest), latest), deadline=None))
+    sub = Problem(tuple(jobs), tuple(techs), problem.travel)
+    warm = Plan(tuple(Route(t, tuple(v for v in plan.route(t).visits if v.job_id not in frozen)) for t in fixed))
+    sub_plan = solve(sub, time_limit=time_limit, seed=seed, initial=warm)
+
+    merged = {tid: fixed[tid] + sub_plan.sequences().get(tid, []) for tid in fixed}
+    unassigned = {u.job_id: u.reason for u in sub_plan.unassigned}
+    for u in plan.unassigned:
+        if u.job_id not in sub.job_index:
+            unassigned[u.job_id] = u.reason
+    for tech in problem.technicians:  # monotone timing makes this a no-op; kept as a guard
+        merged[tech.id], dropped = repair_route(problem, tech, merged[tech.id])
+        for jid in dropped:
+            unassigned[jid] = "dropped while re-planning: it no longer fits its window"
+    return build_plan(problem, merged, unassigned, sub_plan.stats)

@@ -46,9 +46,9 @@ from pyvrp import Client, Depot, Location, ProblemData, Route, Solution, Vehicle
 from pyvrp import solve as pyvrp_solve
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
-from .live import best_insertion, route_feasible
+from .insertion import best_insertion, repair_route, route_feasible
 from .plan import Plan, build_plan
-from .problem import Problem, Technician
+from .problem import Problem
 from .screening import screen
 
 SCALE = 1000
@@ -119,7 +119,7 @@ def solve(
     for tech in problem.technicians:
         seq = sequences.get(tech.id, [])
         if not route_feasible(problem, tech, seq):
-            sequences[tech.id], dropped = _repair(problem, tech, seq)
+            sequences[tech.id], dropped = repair_route(problem, tech, seq)
             loose.extend(dropped)
     routed = {j for s in sequences.values() for j in s}
     loose.extend(j.id for j in servable if j.id not in routed and j.id not in loose)
@@ -135,17 +135,6 @@ def solve(
         "profiles": float(model.data.num_profiles),
     }
     return build_plan(problem, sequences, unassigned, stats)
-
-
-def _repair(problem: Problem, tech: Technician, seq: list[str]) -> tuple[list[str], list[str]]:
-    kept: list[str] = []
-    dropped: list[str] = []
-    for jid in seq:
-        if route_feasible(problem, tech, [*kept, jid]):
-            kept.append(jid)
-        else:
-            dropped.append(jid)
-    return kept, dropped
 
 
 def _no_room(problem: Problem, job_id: str, sequences: dict[str, list[str]]) -> str:
