@@ -28,3 +28,8 @@ apt_install() {
   say "installing Debian packages: $*"
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
+
+# as_postgres CMD...: run a command as the postgres system user (Debian's postgresql package creates it).
+as_postgres() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi
+}

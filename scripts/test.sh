@@ -30,7 +30,7 @@ pg_url="${ANXIN_TEST_DATABASE_URL:-}"
 own_cluster=""
 cleanup() {
   if [ -n "$own_cluster" ]; then
-    runuser -u postgres -- "$pg_bin/pg_ctl" -D "$own_cluster" -m fast stop >/dev/null 2>&1 || true
+    as_postgres "$pg_bin/pg_ctl" -D "$own_cluster" -m fast stop >/dev/null 2>&1 || true
     rm -rf "$own_cluster"
   fi
 }
@@ -49,11 +49,11 @@ if [ -z "$pg_url" ]; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_install postgresql
   pg_bin=$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -1)")
   own_cluster=$(mktemp -d /tmp/anxin-pg.XXXXXX)
-  chown postgres "$own_cluster"
+  if [ "$(id -u)" -eq 0 ]; then chown postgres "$own_cluster"; else sudo chown postgres "$own_cluster"; fi
   port=$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   say "starting a throw-away PostgreSQL on 127.0.0.1:$port"
-  runuser -u postgres -- "$pg_bin/initdb" -D "$own_cluster" -A trust -U postgres >/dev/null
-  runuser -u postgres -- "$pg_bin/pg_ctl" -D "$own_cluster" -l "$own_cluster/log" -w \
+  as_postgres "$pg_bin/initdb" -D "$own_cluster" -A trust -U postgres >/dev/null
+  as_postgres "$pg_bin/pg_ctl" -D "$own_cluster" -l "$own_cluster/log" -w \
     -o "-c listen_addresses=127.0.0.1 -p $port -k $own_cluster" start >/dev/null
   pg_url="postgresql+psycopg://postgres@127.0.0.1:$port/postgres"
 fi

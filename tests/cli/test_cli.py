@@ -41,7 +41,9 @@ def test_users_create_and_clear_errors(tmp_path):
     assert ok.returncode == 0, ok.stderr
     dup = run("users", "create", "boss", "--role", "consumer", "--password", "long-enough-pw", "--db", db)
     assert dup.returncode == 2 and "taken" in dup.stderr
-    no_brand = run("users", "create", "a1", "--role", "agent", "--password", "long-enough-pw", "--brand", "x", "--db", db)
+    no_brand = run(
+        "users", "create", "a1", "--role", "agent", "--password", "long-enough-pw", "--brand", "x", "--db", db
+    )
     assert no_brand.returncode == 2 and "no brand" in no_brand.stderr
 
 
