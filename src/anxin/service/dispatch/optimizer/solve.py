@@ -11,7 +11,7 @@ translate. How each rule of the issue becomes model structure:
   feasible in real minutes);
 - skills, territories and pins → routing *profiles*: each distinct set of
   forbidden jobs gets a copy of the matrices in which edges into those jobs
-  cost :data:`BLOCKED`, so a technician can only serve them by a
+  take longer than the whole day, so a technician can only serve them by a
   time-warped, never-accepted route;
 - priorities → every job is optional with a prize ``base × 10^(priority−1)``,
   ``base`` above any detour, so the solver drops a job only when it cannot
@@ -42,9 +42,23 @@ import time
 from collections import defaultdict
 
 import numpy as np
-from pyvrp import Client, Depot, Location, ProblemData, Route, Solution, VehicleType
-from pyvrp import solve as pyvrp_solve
-from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
+from pyvrp import (
+    Client,
+    Depot,
+    IteratedLocalSearch,
+    IteratedLocalSearchParams,
+    Location,
+    PenaltyManager,
+    PenaltyParams,
+    ProblemData,
+    RandomNumberGenerator,
+    Route,
+    Solution,
+    VehicleType,
+)
+from pyvrp.Result import Result
+from pyvrp.search import OPERATORS, LocalSearch, PerturbationManager, PerturbationParams, compute_neighbours
+from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, StoppingCriterion
 
 from .insertion import best_insertion, repair_route, route_feasible
 from .plan import Plan, build_plan
@@ -54,10 +68,9 @@ from .screening import screen
 SCALE = 1000
 """Solver units per km and per minute (PyVRP works in integers)."""
 
-BLOCKED = 1 << 40
-"""Distance/duration of an edge into a job the technician may not take (PyVRP's MAX_VALUE is 2^44)."""
 
-MAX_PRIORITY_STEP = 6
+MAX_PRIORITY_STEP = 4
+"""Prizes grow 10× per priority level up to this many levels (keeps solver costs far from int64 limits)."""
 
 
 def _up(x: float) -> int:
@@ -111,7 +124,7 @@ def solve(
     if max_iterations is not None:
         stop = MultipleCriteria([stop, MaxIterations(max_iterations)])
     warm = model.solution(initial) if initial is not None else None
-    result = pyvrp_solve(model.data, stop, seed=seed, collect_stats=False, display=False, initial_solution=warm)
+    result = _search(model.data, stop, seed, warm, model.max_prize)
     sequences = model.sequences(result.best)
 
     # Re-time in real minutes; drop any job a rounding edge case made infeasible, then re-place it.
@@ -135,6 +148,27 @@ def solve(
         "profiles": float(model.data.num_profiles),
     }
     return build_plan(problem, sequences, unassigned, stats)
+
+
+def _search(data: ProblemData, stop: StoppingCriterion, seed: int, initial: Solution | None, max_prize: int) -> Result:
+    """``pyvrp.solve`` with one change: the penalty ceiling sits above the largest prize.
+
+    With optional jobs, PyVRP's default ceiling (10^5 per unit of excess load
+    or time warp) is below an urgent job's prize, so an overloaded, infeasible
+    route that collects every prize looks better than any feasible plan and the
+    search never returns to feasibility (found on a 5-job brute-force test).
+    """
+    rng = RandomNumberGenerator(seed=seed)
+    ls = LocalSearch(data, rng, compute_neighbours(data), PerturbationManager(PerturbationParams()))
+    for op in OPERATORS:
+        if op.supports(data):
+            ls.add_operator(op(data))
+    defaults = PenaltyParams()
+    params = PenaltyParams(max_penalty=max(defaults.max_penalty, 2.0 * max_prize))
+    pm = PenaltyManager(defaults.midpoint_penalties(data), params)
+    if initial is None:
+        initial = ls(Solution.make_random(data, rng), pm.max_cost_evaluator(), exhaustive=True)
+    return IteratedLocalSearch(data, pm, ls, initial, IteratedLocalSearchParams()).run(stop, collect_stats=False)
 
 
 def _no_room(problem: Problem, job_id: str, sequences: dict[str, list[str]]) -> str:
@@ -179,7 +213,11 @@ class _Model:
         origin = min([0.0] + [t.start for t in problem.technicians] + [problem.job(j).window[0] for j in job_ids])
         self.origin = origin
 
-        base = int(2 * dist.max() + 1) * 10
+        base = int(2 * dist.max() + 1)
+        # A forbidden job is reached only after the end of every shift: always time-warped, so never in a
+        # feasible route. Larger values would skew PyVRP's penalty scaling (PenaltyBoundWarning).
+        horizon = max([t.shift[1] for t in problem.technicians] + [problem.job(j).window[1] for j in job_ids])
+        blocked = 2 * _up(horizon - origin) + int(dur.max()) + 1
         clients = []
         for k, jid in enumerate(job_ids):
             job = problem.job(jid)
@@ -197,6 +235,7 @@ class _Model:
                     name=jid,
                 )
             )
+        self.max_prize = max(c.prize for c in clients)
         locations = [Location(*problem.points[n]) for n in nodes]
         depots = [Depot(location=i) for i in range(n_depots)]
 
@@ -210,10 +249,9 @@ class _Model:
                 profile_of[forbidden] = len(dists)
                 d, u = dist.copy(), dur.copy()
                 cols = [n_depots + k for k in forbidden]
-                d[:, cols] = BLOCKED
-                u[:, cols] = BLOCKED
+                u[:, cols] = blocked
                 for c in cols:
-                    d[c, c] = u[c, c] = 0
+                    u[c, c] = 0
                 dists.append(d)
                 durs.append(u)
             start, end = tech_depots[tech.id]
