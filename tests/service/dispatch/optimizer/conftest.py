@@ -92,9 +92,9 @@ def route_ok(problem: Problem, tech: Technician, seq) -> tuple[bool, float]:
 
 def _deadline_reachable(problem: Problem, job: Job) -> bool:
     for tech in problem.technicians:
-        if job.pinned in (None, tech.id) and job.skills <= tech.skills:
-            if max(tech.start, job.release) + _dist(tech.position, job.location) <= job.deadline + 1e-9:
-                return True
+        arrive = max(tech.start, job.release) + _dist(tech.position, job.location)
+        if job.pinned in (None, tech.id) and job.skills <= tech.skills and arrive <= job.deadline + 1e-9:
+            return True
     return False
 
 
