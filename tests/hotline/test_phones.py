@@ -23,7 +23,9 @@ def test_seed_page_all_ten_occurrences_and_default_matcher_misses_most():
     assert all(p.raw == "400-1865-909" and text[p.start : p.end] == p.raw for p in ours)
     default = [m.raw_string for m in phonenumbers.PhoneNumberMatcher(text, "CN")]
     assert len(default) <= 2  # libphonenumber's VALID leniency rejects the numbers glued to "(1)" markers
-    possible = [m.raw_string for m in phonenumbers.PhoneNumberMatcher(text, "CN", leniency=0)]
+    possible = [
+        m.raw_string for m in phonenumbers.PhoneNumberMatcher(text, "CN", leniency=phonenumbers.Leniency.POSSIBLE)
+    ]
     assert any(r.startswith("(1)") for r in possible)  # lenient matching keeps the marker in the number
 
 
@@ -35,8 +37,7 @@ def test_seed_page_all_ten_occurrences_and_default_matcher_misses_most():
         ("1.4001865909", [("4001865909", "+864001865909", "service_400")]),
         (
             "4006-189123 4006-189-123",
-            [("4006-189123", "+864006189123", "service_400")] * 0
-            + [("4006-189123", "+864006189123", "service_400"), ("4006-189-123", "+864006189123", "service_400")],
+            [("4006-189123", "+864006189123", "service_400"), ("4006-189-123", "+864006189123", "service_400")],
         ),
         ("免费热线800-820-8820", [("800-820-8820", "+868008208820", "toll_free_800")]),
         ("手机 138 0013 8000", [("138 0013 8000", "+8613800138000", "mobile")]),
