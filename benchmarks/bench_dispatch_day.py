@@ -184,7 +184,8 @@ def run(quick: bool = False) -> BenchResult:
         "on_time = arrival inside the job's window; unassigned jobs count as not on time",
     ]
     figures_main = {k: ours[k] for k in ours}
-    return BenchResult(NAME, figures_main, base, rows, ("figure", "optimizer", "nearest_free"), notes)
+    columns = ("figure", "optimizer", "nearest_free")
+    return BenchResult(NAME, figures_main, base, rows, columns, notes)
 
 
 if __name__ == "__main__":

@@ -43,3 +43,15 @@ def test_baseline_never_breaks_skills_pins_capacity_or_shifts(problem):
     plan = nearest_free(problem)
     kinds = {v.kind for v in violations(problem, plan)}
     assert kinds <= {"window", "deadline"}
+
+
+def test_baseline_also_keeps_on_call_technicians_for_urgent_work():
+    techs = [
+        Technician("standby", (0, 0), shift=(0, 500), on_call=True),
+        Technician("regular", (20, 0), shift=(0, 500)),
+    ]
+    jobs = [Job("booked", (1, 0), window=(0, 200)), Job("urgent", (1, 1), window=(5, 200), deadline=30, release=5)]
+    assert nearest_free(Problem(jobs, techs, EuclideanTravel())).assignment == {
+        "booked": "regular",
+        "urgent": "standby",
+    }

@@ -42,10 +42,10 @@ def _random_tiny(seed: int) -> Problem:
     return Problem(jobs, techs, EuclideanTravel())
 
 
-@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("seed", range(20))
 def test_tiny_instances_match_brute_force(seed):
     problem = _random_tiny(seed)
-    plan = solve(problem, time_limit=0.5, seed=seed, max_iterations=500)
+    plan = solve(problem, time_limit=1.0, seed=seed, max_iterations=3000)
     assert violations(problem, plan) == []
     prize, km = brute_force(problem)
     assert _served_prize(problem, plan) == prize
@@ -143,3 +143,18 @@ def test_warm_start_and_empty_problems():
 def test_rejects_a_non_positive_time_limit():
     with pytest.raises(ValueError, match="time_limit"):
         solve(_random_tiny(0), time_limit=0)
+
+
+def test_on_call_technician_is_kept_for_urgent_work():
+    techs = [
+        Technician("standby", (0, 0), shift=(0, 500), on_call=True),
+        Technician("regular", (20, 0), shift=(0, 500)),
+    ]
+    booked = Job("booked", (1, 0), window=(0, 200))
+    problem = Problem([booked], techs, EuclideanTravel())
+    assert solve(problem, **FAST).assignment == {"booked": "regular"}
+    urgent = Job("urgent", (1, 1), window=(0, 200), deadline=10, priority=3)
+    both = Problem([booked, urgent], techs, EuclideanTravel())
+    assert solve(both, **FAST).assignment == {"booked": "regular", "urgent": "standby"}
+    only_standby = Problem([booked], techs[:1], EuclideanTravel())
+    assert solve(only_standby, **FAST).assignment == {"booked": "standby"}  # nobody else can

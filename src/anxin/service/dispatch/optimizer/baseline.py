@@ -10,7 +10,8 @@ needs someone; if nobody is free, to whoever frees up first. The job is
 appended to that technician's queue: no re-ordering, no look-ahead, late
 arrivals accepted (that is what the on-time rate then shows). Pins and
 territories are respected, as a dispatcher respects their own pins; a
-technician whose shift would overrun is skipped.
+technician whose shift would overrun is skipped, and on-call technicians get
+jobs without a deadline only when nobody else can take them.
 
 Cost: O(jobs × technicians).
 
@@ -42,7 +43,7 @@ def nearest_free(problem: Problem) -> Plan:
     for job in order:
         j = problem.node_of_job(job.id)
         needed_by = max(job.release, job.window[0])
-        free, busy = [], []
+        options = []
         for tech in problem.technicians:
             if not problem.allowed(tech, job) or load[tech.id] + job.load > tech.capacity:
                 continue
@@ -50,14 +51,13 @@ def nearest_free(problem: Problem) -> Plan:
             done = max(arrival, job.window[0]) + job.duration
             if done + mins[j, problem.node_of_home(tech.id)] > tech.shift[1] + EPS:
                 continue
-            if free_at[tech.id] <= needed_by + EPS:
-                free.append((km[at[tech.id], j], tech.id, done))
-            else:
-                busy.append((free_at[tech.id], km[at[tech.id], j], tech.id, done))
-        if free:
-            _, tid, done = min(free)
-        elif busy:
-            _, _, tid, done = min(busy)
+            reserve = tech.on_call and job.deadline is None  # on-call staff only when nobody else can
+            if free_at[tech.id] <= needed_by + EPS:  # free: nearest first
+                options.append((reserve, False, km[at[tech.id], j], tech.id, done))
+            else:  # busy: whoever frees up first
+                options.append((reserve, True, free_at[tech.id], tech.id, done))
+        if options:
+            *_, tid, done = min(options)
         else:
             unassigned[job.id] = screen(problem, job) or (
                 "every allowed technician is at capacity or would overrun their shift"

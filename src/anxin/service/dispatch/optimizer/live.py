@@ -45,7 +45,7 @@ def insert(
     job: Job,
     *,
     now: float | None = None,
-    time_limit: float = 0.15,
+    time_limit: float = 0.1,
     seed: int = 0,
 ) -> Plan:
     """Return a plan for ``problem.with_job(job)`` that keeps ``plan`` and adds ``job``.

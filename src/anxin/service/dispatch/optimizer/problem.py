@@ -127,6 +127,9 @@ class Technician:
         home: home station; defaults to ``position``.
         available_at: when they are free at ``position``; defaults to the shift start.
         territory: county codes they cover; None means everywhere.
+        on_call: kept free for urgent work (jobs with an SLA deadline): the
+            optimizer and the baseline give them other jobs only when nobody
+            else can take them.
     """
 
     id: str
@@ -137,6 +140,7 @@ class Technician:
     home: Point | None = None
     available_at: float | None = None
     territory: frozenset[str] | None = None
+    on_call: bool = False
 
     def __post_init__(self) -> None:
         if not str(self.id):

@@ -213,7 +213,9 @@ class _Model:
         origin = min([0.0] + [t.start for t in problem.technicians] + [problem.job(j).window[0] for j in job_ids])
         self.origin = origin
 
-        base = int(2 * dist.max() + 1)
+        # Any one job's detour is below `detour`; the on-call surcharge is one `detour`; a prize covers both.
+        detour = int(2 * dist.max() + 1)
+        base = 3 * detour
         # A forbidden job is reached only after the end of every shift: always time-warped, so never in a
         # feasible route. Larger values would skew PyVRP's penalty scaling (PenaltyBoundWarning).
         horizon = max([t.shift[1] for t in problem.technicians] + [problem.job(j).window[1] for j in job_ids])
@@ -239,19 +241,25 @@ class _Model:
         locations = [Location(*problem.points[n]) for n in nodes]
         depots = [Depot(location=i) for i in range(n_depots)]
 
-        # Profiles: one per distinct set of forbidden jobs.
-        profile_of: dict[frozenset[int], int] = {}
+        # Profiles: one per distinct (forbidden jobs, on call) pair. On-call technicians pay a surcharge of
+        # more than any detour on every job without an SLA deadline, so booked work goes to them only when nobody
+        # else can take it and they stay free for urgent jobs.
+        booked = [n_depots + k for k, jid in enumerate(job_ids) if problem.job(jid).deadline is None]
+        profile_of: dict[tuple[frozenset[int], bool], int] = {}
         dists, durs = [], []
         groups: dict[tuple, list[str]] = defaultdict(list)
         for tech in problem.technicians:
             forbidden = frozenset(k for k, jid in enumerate(job_ids) if not problem.allowed(tech, problem.job(jid)))
-            if forbidden not in profile_of:
-                profile_of[forbidden] = len(dists)
+            pkey = (forbidden, tech.on_call)
+            if pkey not in profile_of:
+                profile_of[pkey] = len(dists)
                 d, u = dist.copy(), dur.copy()
+                if tech.on_call and booked:
+                    d[:, booked] += detour
                 cols = [n_depots + k for k in forbidden]
                 u[:, cols] = blocked
-                for c in cols:
-                    u[c, c] = 0
+                for c in (*cols, *booked):
+                    d[c, c] = u[c, c] = 0
                 dists.append(d)
                 durs.append(u)
             start, end = tech_depots[tech.id]
@@ -261,7 +269,7 @@ class _Model:
                 _up(tech.start - origin),
                 _down(tech.shift[1] - origin),
                 tech.capacity,
-                profile_of[forbidden],
+                profile_of[pkey],
             )
             groups[key].append(tech.id)
         self.group_keys = list(groups)
