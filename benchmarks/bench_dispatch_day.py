@@ -24,6 +24,7 @@ import math
 import random
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from anxin.benchmarking import BenchResult
@@ -160,14 +161,25 @@ def run(quick: bool = False) -> BenchResult:
     plan = solve(day, time_limit=limit, seed=1)
     morning_s = time.perf_counter() - t0
     problem, ours_ms = day, []
+    breaches = 0
     for job in urgent:
         t = time.perf_counter()
-        plan = insert(problem, plan, job, now=job.release)
+        placed = insert(problem, plan, job, now=job.release)
+        if job.id not in placed.assignment:
+            # The service's policy, not the optimizer's: record the SLA breach, still send someone
+            # within the job's window (有问题必受理), as nearest_free does by arriving late.
+            job = replace(job, deadline=None)
+            placed = insert(problem, plan, job, now=job.release, time_limit=0.05)
+            breaches += 1
         ours_ms.append((time.perf_counter() - t) * 1000)
-        problem = problem.with_job(job)
+        plan, problem = placed, problem.with_job(job)
     ours = figures(problem, plan, urgent, ours_ms)
+    ours["sla_breaches_accepted"] = breaches
 
-    base_plan = nearest_free(problem)
+    full = day
+    for job in urgent:
+        full = full.with_job(job)
+    base_plan = nearest_free(full)
     # nearest_free's cost for one new urgent job: re-run over the day so far (it keeps no state).
     base_ms, so_far = [], day
     for job in urgent:
@@ -175,13 +187,16 @@ def run(quick: bool = False) -> BenchResult:
         t = time.perf_counter()
         nearest_free(so_far)
         base_ms.append((time.perf_counter() - t) * 1000)
-    base = figures(problem, base_plan, urgent, base_ms)
+    base = figures(full, base_plan, urgent, base_ms)
+    base["sla_breaches_accepted"] = None
 
     rows = [(k, ours[k], base[k]) for k in ours]
     notes = [
         f"seed {SEED}; morning solve {morning_s:.1f} s (time_limit {limit} s), then {len(urgent)} live inserts",
         "travel model: haversine × 1.3 road factor, first 8 km of each leg at 25 km/h, the rest at 50 km/h",
         "on_time = arrival inside the job's window; unassigned jobs count as not on time",
+        "an urgent job the optimizer cannot reach in 30 min is re-inserted without the deadline (breach "
+        "recorded, still served in its 2-hour window); p95_insert_ms includes both calls",
     ]
     figures_main = {k: ours[k] for k in ours}
     columns = ("figure", "optimizer", "nearest_free")

@@ -13,9 +13,15 @@ translate. How each rule of the issue becomes model structure:
   forbidden jobs gets a copy of the matrices in which edges into those jobs
   take longer than the whole day, so a technician can only serve them by a
   time-warped, never-accepted route;
-- priorities → every job is optional with a prize ``base × 10^(priority−1)``,
-  ``base`` above any detour, so the solver drops a job only when it cannot
-  fit, and drops lower priorities first; dropped jobs are reported with why.
+- priorities → every job is optional with a prize ``base × 10^(priority−1)``
+  (×10 more when pinned), ``base`` above any detour, so the solver drops a
+  job only when it cannot fit, and drops lower priorities first; dropped jobs
+  are reported with why. PyVRP's penalty ceiling is raised above the largest
+  prize, or an overloaded route collecting every prize would beat every
+  feasible plan;
+- on-call technicians → their profile adds more than any detour to every job
+  without an SLA deadline, so booked work reaches them only when nobody else
+  can take it.
 
 Every route PyVRP returns is re-timed in real minutes and repaired if rounding
 broke a rule, so the plan is feasible by construction, then checked by
