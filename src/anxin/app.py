@@ -22,6 +22,8 @@ from anxin.auth.guard import MaybePrincipal
 from anxin.config import Settings
 from anxin.navigation import nav_for
 from anxin.portal import pages as portal_pages
+from anxin.regions import pages as region_pages
+from anxin.regions import routes as region_routes
 from anxin.store.db import make_engine, make_sessionmaker
 from anxin.web.templating import render_error_page
 from anxin.workspaces import pages as workspace_pages
@@ -66,9 +68,11 @@ def create_app(settings: Settings) -> FastAPI:
     for router in (
         health,
         auth_routes.router,
+        region_routes.router,
         portal_pages.router,
         auth_pages.router,
         workspace_pages.router,
+        region_pages.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")

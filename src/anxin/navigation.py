@@ -34,7 +34,7 @@ _EXTRA: dict[Role, list[NavItem]] = {
 def nav_for(principal: object | None) -> list[NavItem]:
     """The links for whoever is calling (a Principal or None)."""
     role = getattr(principal, "role", None)
-    items = [NavItem("/", N_("Home"))]
+    items = [NavItem("/", N_("Home")), NavItem("/regions", N_("Regions"))]
     if role is not None:
         items.append(NavItem(START_PAGES[role], _WORKSPACE_LABELS[role]))
         items.extend(_EXTRA.get(role, []))

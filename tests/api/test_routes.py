@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from anxin.api.deps import SessionDep
 from anxin.app import create_app
+from anxin.auth import tenancy
+from anxin.auth.models import Brand
 from anxin.auth.guard import MaybePrincipal
 from tests.conftest import serve
 
@@ -103,3 +106,21 @@ def test_html_errors_render_the_error_page(live_server):
         response = client.get("/no-such-page", headers={"Accept": "text/html"})
     assert response.status_code == 404
     assert 'data-testid="error"' in response.text and "页面或接口不存在" in response.text
+
+
+def test_commit_happens_before_the_response(settings, db):
+    """Regression: FastAPI's default yield-dependency scope committed after sending the response, so a client
+    could read before the write was visible (a login whose session was not found yet) and a failed commit still
+    answered 200."""
+    app = create_app(settings)
+    tenancy.create_brand(db, slug="taken", name_zh="已有", name_en="Taken")
+    db.commit()
+
+    @app.post("/api/brand-without-flush")
+    def add_duplicate(session: SessionDep, _caller: MaybePrincipal):
+        session.add(Brand(slug="taken", name_zh="重复", name_en="Duplicate"))  # fails only at commit
+        return {"ok": True}
+
+    with serve(app, settings) as server, server.client() as client:
+        response = client.post("/api/brand-without-flush", json={})
+    _assert_envelope(response, 500, "internal")

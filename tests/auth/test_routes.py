@@ -101,7 +101,9 @@ def test_login_form_needs_its_csrf_cookie(live_server, demo):
         token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
         ok = client.post("/login", data={"username": "admin", "password": demo.password, "csrf_token": token})
         assert ok.status_code == 303 and ok.headers["location"] == "/admin"
-        assert client.get("/api/me").json()["username"] == "admin"
+        me = client.get("/api/me")
+        assert me.status_code == 200, (me.status_code, me.text, dict(client.cookies))
+        assert me.json()["username"] == "admin"
 
 
 def test_login_rate_limit_over_http(live_server, demo):

@@ -55,6 +55,8 @@ def get_locale(request: Request) -> str:
     return pick_locale(request, request.app.state.settings.default_locale)
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": commit before the response is sent, so "201 Created" means the row is durable and a
+# commit failure reaches the client. FastAPI's default ("request") would commit after the response.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 LocaleDep = Annotated[str, Depends(get_locale)]

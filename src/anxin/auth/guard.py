@@ -24,6 +24,7 @@ from anxin.errors import Forbidden, Unauthenticated
 
 SESSION_COOKIE = "anxin_session"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+SIMPLE_CONTENT_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"})
 
 
 def api_key_from(request: Request) -> str | None:
@@ -43,6 +44,19 @@ async def _submitted_csrf(request: Request) -> str | None:
         value = form.get(CSRF_FIELD)
         return value if isinstance(value, str) else None
     return None
+
+
+def _needs_csrf(request: Request, principal: auth.Principal | None) -> bool:
+    """Cookie sessions always; anonymous callers only for bodies a cross-site form can send.
+
+    A foreign page can post a form (urlencoded, multipart, text/plain) without a
+    preflight, which is how login CSRF works; it cannot send application/json
+    without CORS, which we do not allow, so anonymous JSON API calls need no token.
+    """
+    if principal is not None:
+        return principal.via == "session"
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return content_type in SIMPLE_CONTENT_TYPES or not content_type
 
 
 def _csrf_failed() -> Forbidden:
@@ -68,7 +82,7 @@ class Allow:
                 raise Unauthenticated("invalid or revoked API key", message_zh="API 密钥无效或已被吊销")
         elif token := request.cookies.get(SESSION_COOKIE):
             principal = await run_in_threadpool(auth.principal_from_session, session, token=token)
-        if request.method in UNSAFE_METHODS and (principal is None or principal.via == "session"):
+        if request.method in UNSAFE_METHODS and _needs_csrf(request, principal):
             expected = principal.csrf_token if principal is not None else request.cookies.get(CSRF_COOKIE)
             submitted = await _submitted_csrf(request)
             if not expected or not submitted or not hmac.compare_digest(expected, submitted):
