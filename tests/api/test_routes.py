@@ -7,8 +7,8 @@ import pytest
 from anxin.api.deps import SessionDep
 from anxin.app import create_app
 from anxin.auth import tenancy
-from anxin.auth.models import Brand
 from anxin.auth.guard import MaybePrincipal
+from anxin.auth.models import Brand
 from tests.conftest import serve
 
 
