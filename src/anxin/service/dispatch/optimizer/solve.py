@@ -141,6 +141,7 @@ def solve(
             sequences[tech.id], dropped = repair_route(problem, tech, seq)
             loose.extend(dropped)
     routed = {j for s in sequences.values() for j in s}
+    repaired = len(loose)
     loose.extend(j.id for j in servable if j.id not in routed and j.id not in loose)
     for jid in sorted(loose, key=lambda j: -problem.job(j).priority):
         found = best_insertion(problem, sequences, problem.job(jid), {})
@@ -152,6 +153,8 @@ def solve(
         "solve_s": time.perf_counter() - t0,
         "iterations": float(result.num_iterations),
         "profiles": float(model.data.num_profiles),
+        "solver_feasible": float(result.best.is_feasible()),
+        "repaired_jobs": float(repaired),
     }
     return build_plan(problem, sequences, unassigned, stats)
 
