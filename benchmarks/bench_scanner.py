@@ -80,7 +80,7 @@ def cross_validated_f1(
     chosen = []
     for k in range(folds):
         train = [i for i in range(len(gold)) if fold_of[i] != k]
-        best = max(grid, key=lambda t: (f1([points[i] >= t for i in train], [gold[i] for i in train])[0], -abs(t - 5)))
+        best = max(grid, key=lambda t: (f1([points[i] >= t for i in train], [gold[i] for i in train])[0], -abs(t - 4)))
         chosen.append(best)
         for i in range(len(gold)):
             if fold_of[i] == k:

@@ -57,3 +57,8 @@ def test_page_text_never_changes_length_when_folding(text):
     except PageError:
         return
     assert len(p.folded) == len(p.text)
+
+
+def test_unlisted_brand_opening_service_lines():
+    f = page_text("德尔玛售后服务中心电话\n德尔玛全国统一客服热线\n全国统一客服热线\n全国统一售后").folded
+    assert {m.brand for m in brand_mentions(f)} == {"德尔玛"}

@@ -209,3 +209,13 @@ def test_evidence_spans_index_the_plain_text(parts):
     for reason in r.reasons:
         for e in reason.evidence:
             assert text[e.start : e.end] == e.text
+
+
+def test_brand_named_as_page_owner_keeps_its_own_page_clean(scanner):
+    page = (
+        "<title>海尔-服务与支持</title><h1>服务与支持</h1><p>海尔服务热线：400-699-9999</p><p>版权所有 © 海尔集团</p>"
+    )
+    r = scanner.scan(page)
+    assert r.verdict == "clean" and "brand_owns_page" in {x.code for x in r.reasons}
+    platform = page.replace("版权所有 © 海尔集团", "版权所有 © 某某商务网") + "<p>海尔售后24小时全国统一报修</p>"
+    assert scanner.scan(platform).verdict == "impersonation"

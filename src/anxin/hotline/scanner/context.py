@@ -178,7 +178,24 @@ def counter_signals(page: Page) -> list[Reason]:
             )
         )
     own = list(_SELF.finditer(f))
-    if own:
+    offered = {o.brand for o in page.offers if o.brand} or ({page.main_brand} if page.main_brand else set())
+
+    def line_of(i: int) -> str:
+        start, end = f.rfind("\n", 0, i) + 1, f.find("\n", i)
+        return f[start : len(f) if end < 0 else end]
+
+    owner = next((m for m in own for b in offered if b in line_of(m.start())), None)
+    if owner is not None:
+        # © 海尔集团 / 版权所有 海尔: the brand whose line is offered owns the page.
+        reasons.append(
+            Reason(
+                "brand_owns_page",
+                -3.0,
+                f"the page names the offered brand as its owner ({owner.group()})",
+                (_ev(page, owner.start(), owner.end(), pad=20),),
+            )
+        )
+    elif own:
         reasons.append(
             Reason(
                 "speaks_as_company",

@@ -179,6 +179,9 @@ def _contains_listed(word: str) -> bool:
 
 _PRODUCT = re.compile("|".join(map(re.escape, lexicon.PRODUCTS)))
 _CJK_BEFORE = re.compile(r"[\u4e00-\u9fff]{1,8}$")
+_LINE_BRAND = re.compile(
+    r"(?:^|\n)[ \t【\[]*([\u4e00-\u9fff]{2,4}?)(?:售后|客服|维修|全国|24小时|官方|厂家|总部|服务中心|服务热线)"
+)
 _AFTER_COMMON = re.compile("|".join(map(re.escape, (*lexicon.PRODUCTS, *lexicon.SERVICE_WORDS, "电器", "品牌"))))
 
 
@@ -202,7 +205,7 @@ def _product_brand(folded: str, product_start: int) -> str | None:
 
 
 def brand_mentions(folded: str) -> list[BrandMention]:
-    """Listed brands anywhere, and unlisted ones seen before a product word at least twice, in order."""
+    """Listed brands anywhere, and unlisted ones seen twice before a product word or opening a service line."""
     out: list[BrandMention] = []
     for start, end, name in _listed_mentions(folded):
         canonical = lexicon.canonical_brand(name)
@@ -214,6 +217,16 @@ def brand_mentions(folded: str) -> list[BrandMention]:
         word = _product_brand(folded, m.start())
         if word is not None and not _contains_listed(word):  # 太原格力 is 格力, already listed
             unlisted.setdefault(word, []).append(m.start() - len(word))
+    # A word that opens two or more lines right before a service word is a brand too:
+    # 德尔玛售后服务中心电话 / 德尔玛全国统一客服热线.
+    for m in _LINE_BRAND.finditer(folded):
+        word = m.group(1)
+        if (
+            word not in lexicon.NOT_BRAND_WORDS
+            and not _contains_listed(word)
+            and not any(c in lexicon.NOT_BRAND_CHARS for c in word)
+        ):
+            unlisted.setdefault(word, []).append(m.start(1))
     for word, starts in unlisted.items():
         if len(starts) < 2:
             continue

@@ -218,6 +218,75 @@ NOT_BRAND_PREFIXES = (
     "与",
     "或",
 )
+# Words that open service lines in guides and fake pages alike, never brands.
+NOT_BRAND_WORDS = frozenset(
+    {
+        "全国",
+        "统一",
+        "全国统一",
+        "各区",
+        "各地",
+        "本地",
+        "官方",
+        "厂家",
+        "总部",
+        "售后",
+        "客服",
+        "维修",
+        "联系",
+        "拨打",
+        "致电",
+        "如何",
+        "怎么",
+        "选择",
+        "找到",
+        "正规",
+        "专业",
+        "品牌",
+        "家电",
+        "电器",
+        "空调",
+        "冰箱",
+        "手机",
+        "电话",
+        "查询",
+        "提供",
+        "我们",
+        "用户",
+        "消费者",
+        "首先",
+        "其次",
+        "然后",
+        "最后",
+        "如果",
+        "需要",
+        "可以",
+        "上门",
+        "免费",
+        "快速",
+        "优质",
+        "贴心",
+        "服务",
+        "预约",
+        "报修",
+        "人工",
+        "在线",
+        "热线",
+        "咨询",
+        "公司",
+        "本公司",
+        "我公司",
+        "中心",
+        "网点",
+        "附近",
+        "当地",
+        "市区",
+        "城区",
+        "智能",
+        "家用",
+        "家庭",
+    }
+)
 NOT_BRAND_CHARS = frozenset("的了是在和与或款台个种这那我你他她您买用修换装该其此各将把被让给对从向及等都也就还")
 
 # Labels that announce a service number (after simplification).
@@ -296,7 +365,7 @@ WARNING_WORDS = (
     "黑心",
     "乱收费",
 )
-SELF_WORDS = ("本公司", "我公司", "我司", "本厂", "我们公司", "版权所有", "Copyright", "ICP备")
+SELF_WORDS = ("本公司", "我公司", "我司", "本厂", "我们公司", "版权所有", "Copyright", "copyright", "©", "ICP备")
 QA_WORDS = ("问:", "答:", "网友", "楼主", "提问", "回答", "最佳答案", "人气:", "作者:")
 
 # Traditional → simplified, one character for one character, for the characters above.
