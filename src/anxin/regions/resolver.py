@@ -211,11 +211,9 @@ class Resolver:
                             bucket.append(e)
             lens = tuple(sorted({len(v) for v in sub}, reverse=True))
             self._by_ancestor[key] = ({v: tuple(b) for v, b in sub.items()}, lens)
-        lengths: dict[str, set[int]] = {}
-        for k in self._index:
-            lengths.setdefault(k[-1], set()).add(len(k))
-        # Only lengths some key ending in that character has: long inputs probe far fewer slices.
-        self._lengths = {c: tuple(sorted(v, reverse=True)) for c, v in lengths.items()}
+        # Proper suffixes of keys: probing stops at the first suffix of the input that no longer
+        # key ends with, instead of trying every length (~29k strings).
+        self._extendable = frozenset(k[i:] for k in self._index for i in range(1, len(k) - 1))
 
     # -- index building -------------------------------------------------------------------
 
@@ -347,13 +345,16 @@ class Resolver:
         # 10**6 for no leftover, minus 10**3 per leftover character, plus the weight (< 10**3).
         best: dict[str, tuple[int, _Entry, int]] = {}
         top = -(10**9)
-        for length in self._lengths.get(s[-1], ()) if s else ():
-            if length > n:
-                continue
+        hits = []
+        extendable = self._extendable
+        for length in range(2, n + 1):
             key = s[n - length :]
             entries = get(key)
-            if entries is None:
-                continue
+            if entries is not None:
+                hits.append((length, key, entries))
+            if key not in extendable:
+                break
+        for length, key, entries in reversed(hits):
             rest = s[: n - length]
             if rest and len(entries) > _FEW:
                 entries = self._plausible(key, rest, entries)
