@@ -16,10 +16,13 @@ from fastapi.staticfiles import StaticFiles
 from anxin import __version__
 from anxin.api.errors import install_error_handlers
 from anxin.api.middleware import BodySizeLimitMiddleware, CsrfCookieMiddleware, RequestIdMiddleware
+from anxin.api.ratelimit import RateLimits
 from anxin.auth import pages as auth_pages
 from anxin.auth import routes as auth_routes
 from anxin.auth.guard import MaybePrincipal
 from anxin.config import Settings
+from anxin.hotline import pages as hotline_pages
+from anxin.hotline import routes as hotline_routes
 from anxin.navigation import nav_for
 from anxin.portal import pages as portal_pages
 from anxin.regions import pages as region_pages
@@ -61,6 +64,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.navigation = nav_for
     app.state.render_error_page = render_error_page
+    app.state.rate_limits = RateLimits()
     install_error_handlers(app)
     app.add_middleware(CsrfCookieMiddleware, secure=settings.secure_cookies)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
@@ -69,10 +73,12 @@ def create_app(settings: Settings) -> FastAPI:
         health,
         auth_routes.router,
         region_routes.router,
+        hotline_routes.router,
         portal_pages.router,
         auth_pages.router,
         workspace_pages.router,
         region_pages.router,
+        hotline_pages.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")

@@ -7,6 +7,7 @@ Add a domain's ``models`` module here when it gains tables.
 """
 
 from anxin.auth import models as auth_models
+from anxin.hotline import models as hotline_models
 from anxin.store.base import Base
 
-__all__ = ["Base", "auth_models"]
+__all__ = ["Base", "auth_models", "hotline_models"]

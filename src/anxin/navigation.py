@@ -26,15 +26,23 @@ _WORKSPACE_LABELS = {
 }
 
 _EXTRA: dict[Role, list[NavItem]] = {
-    Role.brand_admin: [NavItem("/accounts", N_("Accounts and API keys"))],
-    Role.platform_admin: [NavItem("/accounts", N_("Accounts and API keys"))],
+    Role.brand_admin: [
+        NavItem("/hotline/registry", N_("Hotline registry")),
+        NavItem("/accounts", N_("Accounts and API keys")),
+    ],
+    Role.platform_admin: [
+        NavItem("/hotline/registry", N_("Hotline registry")),
+        NavItem("/accounts", N_("Accounts and API keys")),
+    ],
+    Role.risk_analyst: [NavItem("/hotline/registry", N_("Hotline registry"))],
+    Role.auditor: [NavItem("/hotline/registry", N_("Hotline registry"))],
 }
 
 
 def nav_for(principal: object | None) -> list[NavItem]:
     """The links for whoever is calling (a Principal or None)."""
     role = getattr(principal, "role", None)
-    items = [NavItem("/", N_("Home")), NavItem("/regions", N_("Regions"))]
+    items = [NavItem("/", N_("Home")), NavItem("/hotline", N_("Check a number")), NavItem("/regions", N_("Regions"))]
     if role is not None:
         items.append(NavItem(START_PAGES[role], _WORKSPACE_LABELS[role]))
         items.extend(_EXTRA.get(role, []))

@@ -62,3 +62,24 @@ def test_bench_json_is_one_object(name):
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
     assert set(payload) == {"name", "figures", "baseline"} and payload["figures"]
+
+
+def test_hotline_check_on_the_demo_database(tmp_path):
+    db = str(tmp_path / "demo.db")
+    assert run("demo", "--db", db, "--json").returncode == 0
+    fake = run("hotline", "check", "400-1865-909", "--brand", "索立捷", "--json", "--db", db)
+    assert fake.returncode == 1, fake.stderr
+    payload = json.loads(fake.stdout)
+    assert payload["verdict"] == "not_registered" and payload["fake_reports"] >= 1
+    real = run("hotline", "check", "4000001234", "--brand", "安途智能锁", "--db", db)
+    assert real.returncode == 0 and "verified" in real.stdout
+    bad = run("hotline", "check", "400-XXX-XXXX", "--db", db)
+    assert bad.returncode == 2 and "placeholder" in bad.stderr
+
+
+def test_regions_resolve_reads_stdin_as_json_lines():
+    result = run("regions", "resolve", "--json", input="渭南市大荔县、朝阳区\n")
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [x["code"] for x in lines] == ["610523", None]
+    assert set(lines[1]) >= {"input", "code", "path", "level", "flags", "candidates"}

@@ -41,6 +41,9 @@ class Permission(StrEnum):
     users_manage = "users:manage"
     brands_manage = "brands:manage"
     api_keys_manage = "api_keys:manage"
+    hotlines_read = "hotlines:read"
+    hotlines_register = "hotlines:register"
+    hotlines_review = "hotlines:review"
     page_consumer = "page:consumer"
     page_agent = "page:agent"
     page_dispatch = "page:dispatch"
@@ -62,6 +65,9 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.users_manage: frozenset({Role.brand_admin, Role.platform_admin}),
     Permission.brands_manage: frozenset({Role.platform_admin}),
     Permission.api_keys_manage: frozenset({Role.brand_admin, Role.platform_admin}),
+    Permission.hotlines_read: frozenset({Role.brand_admin, Role.platform_admin, Role.risk_analyst, Role.auditor}),
+    Permission.hotlines_register: frozenset({Role.brand_admin}),
+    Permission.hotlines_review: frozenset({Role.platform_admin}),
     Permission.page_consumer: _EVERYONE,
     Permission.page_agent: frozenset({Role.agent, Role.brand_admin}),
     Permission.page_dispatch: frozenset({Role.dispatcher, Role.brand_admin}),
@@ -72,7 +78,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.page_platform_admin: frozenset({Role.platform_admin}),
 }
 
-API_KEY_SCOPES = frozenset({Permission.self_read, Permission.users_read})
+API_KEY_SCOPES = frozenset({Permission.self_read, Permission.users_read, Permission.hotlines_read})
 """Permissions an integrator's API key may carry; pages and account management need a person."""
 
 START_PAGES: dict[Role, str] = {
@@ -104,6 +110,9 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.users_manage: N_("Create and deactivate accounts"),
     Permission.brands_manage: N_("Add brands"),
     Permission.api_keys_manage: N_("Issue and revoke API keys"),
+    Permission.hotlines_read: N_("See registered hotlines"),
+    Permission.hotlines_register: N_("Register the brand's hotlines"),
+    Permission.hotlines_review: N_("Verify, reject and revoke hotlines"),
     Permission.page_consumer: N_("Consumer pages"),
     Permission.page_agent: N_("Intake desk"),
     Permission.page_dispatch: N_("Dispatch board"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from anxin.cli import bench, db, demo, regions, serve, users
+from anxin.cli import bench, db, demo, hotline, regions, serve, users
 
 app = typer.Typer(
     name="anxin",
@@ -20,6 +20,7 @@ app.command("demo", help="Create a fresh database with realistic demo data and p
 app.command("bench", help="Run a benchmark from benchmarks/ and print its table (or --json).")(bench.bench)
 app.add_typer(db.app, name="db", help="Database schema: migrate with Alembic.")
 app.add_typer(users.app, name="users", help="Accounts: create users from the command line.")
+app.add_typer(hotline.app, name="hotline", help="Verified brand hotlines: check a number.")
 app.add_typer(regions.app, name="regions", help="China's divisions: resolve informal place names to official codes.")
 
 

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from anxin.cli.common import DbOption, build_settings, console
 from anxin.demo.accounts import create_demo_accounts
+from anxin.demo.hotlines import create_demo_hotlines
 from anxin.store.db import make_engine, make_sessionmaker, unit_of_work
 from anxin.store.migrate import alembic_config, upgrade
 
@@ -32,6 +33,7 @@ def demo(
     engine = make_engine(url)
     with unit_of_work(make_sessionmaker(engine)) as session:
         accounts = create_demo_accounts(session)
+        create_demo_hotlines(session)
     engine.dispose()
     if as_json:
         print(

@@ -1,0 +1,60 @@
+"""In headless Chromium: a consumer checks the seed page's number and reports it; a brand registers a number
+and a platform admin verifies it, after which the public check says official."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+
+def _log_in(page, base_url, username, password):
+    page.goto(f"{base_url}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("form.stack button[type=submit]")
+
+
+def test_check_and_report_the_seed_number(live_server, demo, page):
+    page.goto(f"{live_server.url}/hotline")
+    form = page.get_by_test_id("check-form")
+    form.locator("input[name=number]").fill("(1)400-1865-909")
+    form.locator("input[name=brand]").fill("索立捷")
+    form.locator("button").click()
+    verdict = page.get_by_test_id("verdict")
+    expect(verdict).to_contain_text("没有任何品牌登记过这个号码")
+    expect(verdict).to_contain_text("该品牌尚未入驻安心")
+    expect(page.get_by_test_id("reports")).to_contain_text("0")
+    page.locator("details summary").click()
+    report = page.get_by_test_id("report-form")
+    report.locator("textarea[name=note]").fill("上门后要价 300 元")
+    report.locator("button").click()
+    expect(page.get_by_test_id("reported")).to_be_visible()
+    expect(page.get_by_test_id("reports")).to_contain_text("1")
+
+
+def test_bad_number_keeps_what_was_typed(live_server, page):
+    page.goto(f"{live_server.url}/hotline?number=400-XXX-XXXX")
+    expect(page.get_by_test_id("check-error")).to_contain_text("不是有效的电话号码")
+    assert page.input_value("input[name=number]") == "400-XXX-XXXX"
+
+
+def test_brand_registers_admin_verifies_public_sees_official(live_server, demo, page, browser):
+    _log_in(page, live_server.url, "antu-admin", demo.password)
+    page.goto(f"{live_server.url}/hotline/registry")
+    form = page.get_by_test_id("register-form")
+    form.locator("input[name=number]").fill("400-111-2222")
+    form.locator("textarea[name=evidence_description]").fill("官网服务支持页公布")
+    form.locator("button").click()
+    row = page.locator("tr[data-number='400-111-2222']")
+    expect(row).to_contain_text("待审核")
+
+    admin = browser.new_context(locale="en-US").new_page()
+    _log_in(admin, live_server.url, "admin", demo.password)
+    admin.goto(f"{live_server.url}/hotline/registry")
+    admin_row = admin.locator("tr[data-number='400-111-2222']")
+    admin_row.locator("select[name=status]").select_option("verified")
+    admin_row.locator("button").click()
+    expect(admin.locator("tr[data-number='400-111-2222']")).to_contain_text("已验证")
+    admin.context.close()
+
+    page.goto(f"{live_server.url}/hotline?number=4001112222&brand=安途智能锁")
+    expect(page.get_by_test_id("verdict")).to_contain_text("经过验证的官方号码")
