@@ -1,4 +1,5 @@
 import time
+from dataclasses import replace
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -8,6 +9,7 @@ from anxin.service.dispatch.optimizer import (
     Job,
     Problem,
     Technician,
+    build_plan,
     insert,
     replan,
     solve,
@@ -52,7 +54,7 @@ def test_insert_rejects_a_duplicate_id():
         raise AssertionError("expected ValueError")
 
 
-def test_when_nothing_fits_the_replan_moves_a_normal_job_to_reach_the_urgent_one():
+def test_when_nothing_fits_the_technician_is_sent_and_their_other_job_moves():
     # t is fully booked (capacity 1) with a normal job that u could also do; the urgent job is next to t.
     techs = [Technician("t", (0, 0), shift=(0, 600), capacity=1), Technician("u", (40, 0), shift=(0, 600))]
     p = Problem([Job("n", (5, 0), window=(200, 400))], techs, EuclideanTravel())
@@ -61,18 +63,52 @@ def test_when_nothing_fits_the_replan_moves_a_normal_job_to_reach_the_urgent_one
     urgent = Job("U", (1, 0), window=(10, 130), deadline=25, priority=3, release=10)
     after = insert(p, plan, urgent, now=10)
     assert after.assignment == {"U": "t", "n": "u"}
+    assert after.stats["cleared"] == 1.0
+    assert violations(p.with_job(urgent), after) == []
+
+
+def _chain():
+    """t is full (A, B); B could go to u, but u is full with C, which only w could take over.
+
+    Windows open at 100, so at minute 0 nobody has left yet and every booked job can still move.
+    """
+    techs = [
+        Technician("t", (0, 0), skills={"x", "y"}, shift=(0, 600), capacity=2),
+        Technician("u", (20, 0), skills={"y", "z"}, shift=(0, 600), capacity=1),
+        Technician("w", (40, 0), skills={"z"}, shift=(0, 600), capacity=1),
+    ]
+    jobs = [
+        Job("A", (1, 0), window=(100, 500), duration=5, skills={"x"}),
+        Job("B", (10, 0), window=(100, 500), duration=5, skills={"y"}),
+        Job("C", (21, 0), window=(100, 500), duration=5, skills={"z"}),
+    ]
+    p = Problem(jobs, techs, EuclideanTravel())
+    urgent = Job("U", (0, 1), window=(0, 200), duration=5, skills={"x"}, deadline=10, priority=3)
+    return p, build_plan(p, {"t": ["A", "B"], "u": ["C"]}), urgent
+
+
+def test_replan_finds_the_chain_that_a_single_move_cannot():
+    p, plan, urgent = _chain()
+    after = insert(p, plan, urgent, now=0, time_limit=0.3)
     assert after.stats["replan"] == 1.0
+    assert after.assignment == {"U": "t", "A": "t", "B": "u", "C": "w"}
     assert violations(p.with_job(urgent), after) == []
 
 
-def test_insertion_only_mode_reports_the_job_instead():
-    techs = [Technician("t", (0, 0), shift=(0, 600), capacity=1), Technician("u", (40, 0), shift=(0, 600))]
-    p = Problem([Job("n", (5, 0), window=(200, 400))], techs, EuclideanTravel())
-    plan = solve(p, time_limit=0.2, max_iterations=200)
-    urgent = Job("U", (1, 0), window=(10, 130), deadline=25, priority=3, release=10)
-    after = insert(p, plan, urgent, now=10, time_limit=0)
-    assert "U" not in after.assignment and after.reason("U")
+def test_without_replan_the_cheapest_bump_is_made_and_explained():
+    p, plan, urgent = _chain()
+    after = insert(p, plan, urgent, now=0, time_limit=0)
+    assert after.assignment == {"U": "t", "A": "t", "C": "u"}
+    assert after.reason("B") == "bumped by urgent job U; no other allowed technician can fit it in its window"
     assert violations(p.with_job(urgent), after) == []
+
+
+def test_pinned_jobs_are_never_bumped():
+    p, plan, urgent = _chain()
+    pinned = Problem(tuple(replace(j, pinned="t") if j.id in "AB" else j for j in p.jobs), p.technicians, p.travel)
+    after = insert(pinned, build_plan(pinned, plan.sequences()), urgent, now=0, time_limit=0)
+    assert after.assignment == {"A": "t", "B": "t", "C": "u"}
+    assert after.reason("U")
 
 
 def test_replan_keeps_started_work_and_respects_pins():
