@@ -198,6 +198,8 @@ def extract_phones(text: str) -> PhoneExtraction:
     numbers: list[PhoneNumber] = []
     rejected: list[Rejected] = []
     for m in _RUN.finditer(folded):
+        if m.end() - m.start() < 5:
+            continue  # no number or placeholder number is shorter than 95555
         start, run = m.start(), m.group().rstrip(" -.([/")
         if start and folded[start - 1] in _GLUED:
             continue

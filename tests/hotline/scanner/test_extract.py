@@ -62,3 +62,10 @@ def test_page_text_never_changes_length_when_folding(text):
 def test_unlisted_brand_opening_service_lines():
     f = page_text("德尔玛售后服务中心电话\n德尔玛全国统一客服热线\n全国统一客服热线\n全国统一售后").folded
     assert {m.brand for m in brand_mentions(f)} == {"德尔玛"}
+
+
+def test_detection_looks_past_a_long_ascii_prefix():
+    """Regression: a 100 KB <script> before the text made the detector see pure ASCII and pick UTF-8."""
+    html = '<meta charset="utf-8"><script>' + "var a=1;" * 12_000 + "</script><p>索立捷智能锁全国统一售后服务热线</p>"
+    p = page_text(html.encode("gb18030"))
+    assert p.encoding == "gb18030" and "索立捷智能锁全国统一售后服务热线" in p.text

@@ -118,6 +118,7 @@ def padding(page: Page, *, min_chars: int = 400) -> list[Reason]:
     if not page.offers:
         return []
     f = page.folded
+    names = {b.brand for b in page.brands}
     best = (0, 0, 0)
     run_start, run_len, pos = 0, 0, 0
     for line in f.split("\n"):
@@ -125,7 +126,7 @@ def padding(page: Page, *, min_chars: int = 400) -> list[Reason]:
             _PRODUCT.search(line)
             or _RELEVANT.search(line)
             or _is_list_line(line)  # a region list is stuffing, not padding
-            or any(b.brand in line for b in page.brands[:50])
+            or any(name in line for name in names)
         )
         if related:
             run_len = 0

@@ -67,6 +67,7 @@ _LINES = re.compile(r"\n\s*\n+")
 # Some mirrors render 繁體 with the pinyin of simplified-only characters: 服務(wù), 區(qū).
 _TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _PINYIN_NOTE = re.compile(rf"\([a-z]{{0,6}}[{_TONE}][a-z{_TONE}ü]{{0,6}}\)")
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
 _CONTROL_BYTES = bytes(range(1, 9)) + bytes(range(14, 32))
 _CHINESE_ENCODINGS = ["utf_8", "gb18030", "big5", "utf_16", "utf_32"]
 
@@ -95,7 +96,11 @@ def decode_with_encoding(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8-sig"), "utf_8"
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data[:65536], cp_isolation=_CHINESE_ENCODINGS).best()
+    # Detect on the text, not on the ASCII markup before it: pages often start with 100 KB
+    # of script and style, and a pure-ASCII sample would pass for anything.
+    m = _NON_ASCII.search(data)
+    first = m.start() if m is not None else 0
+    best = from_bytes(data[first : first + 65536], cp_isolation=_CHINESE_ENCODINGS).best()
     if best is None:
         raise PageError("cannot tell the text encoding of this page", message_zh="无法识别网页编码")
     return data.decode(best.encoding, errors="replace"), best.encoding
