@@ -219,3 +219,15 @@ def test_brand_named_as_page_owner_keeps_its_own_page_clean(scanner):
     assert r.verdict == "clean" and "brand_owns_page" in {x.code for x in r.reasons}
     platform = page.replace("版权所有 © 海尔集团", "版权所有 © 某某商务网") + "<p>海尔售后24小时全国统一报修</p>"
     assert scanner.scan(platform).verdict == "impersonation"
+
+
+def test_unparsed_numbers_and_places_are_reported(scanner):
+    places = "、".join(["渭南市大荔县", "黔东南黄平县", "直辖县仙桃市", "火星市奥林匹斯区", "中山市南区街道"] * 3)
+    r = scanner.scan("威能售后电话：400-XXX-XXXX，4006-189123\n" + places)
+    assert r.unresolved_places == ("火星市奥林匹斯区",)
+    assert r.rejected_numbers == ("400-XXX-XXXX: placeholder digits (X, ×, *) instead of a number",)
+    assert r.to_dict()["unresolved_places"] == ["火星市奥林匹斯区"]
+
+
+def test_seed_page_places_all_resolve(seed_result):
+    assert seed_result.unresolved_places == ()

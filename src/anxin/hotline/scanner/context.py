@@ -53,6 +53,7 @@ def region_stuffing(page: Page, resolver: Resolver, *, min_names: int = 12, min_
         if _is_list_line(line):
             items = [x.strip(" :：") for x in _LIST_SEP.split(line)]
             good = 0
+            missed = []
             for item in items:
                 if not _CJK_ITEM.match(item):
                     continue
@@ -60,8 +61,11 @@ def region_stuffing(page: Page, resolver: Resolver, *, min_names: int = 12, min_
                 if r.code is not None and "partial" not in r.flags:
                     good += 1
                     provinces.add(r.code[:2])
+                else:
+                    missed.append(item)
             if good >= 3 and good * 2 >= len(items):
                 names += good
+                page.unresolved_places += missed  # reported with the page, not dropped
                 if len(evidence) < 3:
                     evidence.append(_ev(page, line_start, line_start + min(len(line), 80)))
         line_start += len(line) + 1

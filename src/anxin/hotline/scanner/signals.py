@@ -84,6 +84,7 @@ class Page:
     brands: list[BrandMention]
     main_brand: str | None
     offers: list[Offer] = field(default_factory=list)
+    unresolved_places: list[str] = field(default_factory=list)  # region-list items no unit matches
 
 
 _LABEL = re.compile(

@@ -49,6 +49,7 @@ class PageResult:
     brands: tuple[str, ...]
     offers: tuple[Offer, ...] = ()
     rejected_numbers: tuple[str, ...] = ()
+    unresolved_places: tuple[str, ...] = ()
     encoding: str | None = None
     truncated: bool = False
     error: str | None = None
@@ -65,6 +66,8 @@ class PageResult:
         }
         if self.rejected_numbers:
             out["rejected_numbers"] = list(self.rejected_numbers)
+        if self.unresolved_places:
+            out["unresolved_places"] = list(self.unresolved_places)
         if self.truncated:
             out["truncated"] = True
         if self.error is not None:
@@ -143,6 +146,7 @@ class Scanner:
             brands,
             offers=tuple(p.offers),
             rejected_numbers=tuple(f"{r.raw}: {r.reason}" for r in found.rejected),
+            unresolved_places=tuple(dict.fromkeys(p.unresolved_places)),
             encoding=pt.encoding,
             truncated=pt.truncated,
         )
