@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -22,6 +22,12 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("var"), description="Where the SQLite file, uploads and journals live.")
     database_url: str = Field("", description="SQLAlchemy URL; empty means sqlite:///<data_dir>/anxin.db (WAL mode).")
     redis_url: str = Field("", description="Redis for scaled-out decision workers; empty = in-process only.")
+    key_file: Path | None = Field(
+        None, description="Key ring for field encryption; default <data_dir>/keys.json, created on first use."
+    )
+    keys: SecretStr = Field(
+        SecretStr(""), description="The key ring's JSON itself (containers, secret managers); wins over key_file."
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     default_locale: Literal["zh", "en"] = "zh"
@@ -45,6 +51,10 @@ class Settings(BaseSettings):
     def resolved_database_url(self) -> str:
         """The URL the engine uses: the configured one, or the embedded SQLite file."""
         return self.database_url or f"sqlite:///{(self.data_dir / 'anxin.db').resolve()}"
+
+    @property
+    def resolved_key_file(self) -> Path:
+        return self.key_file or self.data_dir / "keys.json"
 
     @property
     def is_sqlite(self) -> bool:
