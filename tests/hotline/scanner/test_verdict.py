@@ -231,3 +231,12 @@ def test_unparsed_numbers_and_places_are_reported(scanner):
 
 def test_seed_page_places_all_resolve(seed_result):
     assert seed_result.unresolved_places == ()
+
+
+def test_a_fake_desk_naming_itself_in_the_footer_is_not_the_brand(scanner):
+    page = (
+        "<h1>海尔空调售后服务电话</h1><p>海尔空调全国统一客服热线：400-123-4567</p>"
+        "<p>©2024 海尔空调售后维修服务中心 版权所有</p>"
+    )
+    r = scanner.scan(page)
+    assert r.verdict == "impersonation" and "brand_owns_page" not in {x.code for x in r.reasons}

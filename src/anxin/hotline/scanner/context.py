@@ -189,7 +189,16 @@ def counter_signals(page: Page) -> list[Reason]:
         start, end = f.rfind("\n", 0, i) + 1, f.find("\n", i)
         return f[start : len(f) if end < 0 else end]
 
-    owner = next((m for m in own for b in offered if b in line_of(m.start())), None)
+    # "© 海尔集团" is the brand; "© 海尔空调售后维修服务中心 版权所有" is a fake desk naming itself.
+    owner = next(
+        (
+            m
+            for m in own
+            for b in offered
+            if b in line_of(m.start()) and not _RELEVANT.search(line_of(m.start())) and "中心" not in line_of(m.start())
+        ),
+        None,
+    )
     if owner is not None:
         # © 海尔集团 / 版权所有 海尔: the brand whose line is offered owns the page.
         reasons.append(
