@@ -399,6 +399,10 @@ class Resolver:
             flags = ("ambiguous",) if fully else ("ambiguous", "partial")
             return Resolution(raw, None, (), None, round(1.0 / len(winners), 3), flags, cands)
         score, entry, length = winners[0]
+        code, weight, _anc, stale = entry
+        if fully and stale is None and weight == FULL and not tie_broken:
+            # The common case (a full official name, every character explained): no flags to build.
+            return Resolution(raw, code, self._paths[code], _LEVEL_OF_LENGTH[len(code)], 1.0, (), ())
         flags: list[str] = []
         confidence = 0.7 if tie_broken else 1.0
         candidates: tuple[Candidate, ...] = ()
@@ -418,11 +422,10 @@ class Resolver:
         if not fully:
             flags.append("partial")
             confidence *= 0.5
-        code = entry.code
         return Resolution(
             raw,
             code,
-            self._path(code),
+            self._paths[code],
             _LEVEL_OF_LENGTH[len(code)],
             confidence if confidence == 1.0 else round(confidence, 3),
             tuple(flags),
