@@ -133,3 +133,5 @@ def test_insert_never_breaks_a_rule(problem, now, x, y):
     after = insert(problem, plan, job, now=now, time_limit=0.05)
     assert time.perf_counter() - t0 < 2.0
     assert violations(problem.with_job(job), after) == []
+    for tid, n in locked_prefix(problem, plan, now).items():  # work under way never moves
+        assert after.route(tid).job_ids[:n] == plan.route(tid).job_ids[:n]
