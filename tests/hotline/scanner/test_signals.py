@@ -29,3 +29,11 @@ def test_official_claim_needs_the_brand_in_a_heading_or_offer():
     assert "official_claim" not in {x.code for x in r.reasons}
     r = Scanner().scan("小米门锁官方售后服务中心电话：400-100-5678")
     assert "official_claim" in {x.code for x in r.reasons}
+
+
+def test_every_reason_has_a_chinese_summary():
+    from anxin.hotline.scanner.signals import REASON_ZH
+
+    r = Scanner().scan("凯迪仕智能锁全国统一售后服务热线：400-1865-909（点击咨询）")
+    for reason in r.reasons:
+        assert reason.code in REASON_ZH and reason.to_dict()["message_zh"] == REASON_ZH[reason.code]

@@ -34,6 +34,28 @@ from anxin.hotline.scanner.registry import HotlineRegistry
 OFFER_KINDS = frozenset({"service_400", "toll_free_800", "mobile", "landline"})
 
 
+REASON_ZH = {
+    "brand_hotline": "以品牌名义提供未经核实的售后电话",
+    "not_brand_number": "该号码不是品牌登记的官方号码",
+    "number_of_other_brand": "该号码登记在其他品牌名下",
+    "verified_number": "号码已由品牌核实登记",
+    "brand_service_title": "标题以品牌名义自称售后服务",
+    "brand_phone_headline": "整行只有品牌、服务名称和号码",
+    "official_claim": "自称官方、厂家、总部或全国统一售后",
+    "number_many_brands": "同一号码在本页为多个品牌服务",
+    "number_across_crawl": "同一号码在多个网页为多个品牌服务",
+    "region_stuffing": "堆砌大量地区名称以抢占本地搜索",
+    "call_bait": "诱导拨打（点击咨询、号码反复出现）",
+    "service_boilerplate": "大量通用售后套话",
+    "padding": "大段与品牌无关的拼凑文字",
+    "warning_context": "页面在提醒或报道假冒售后",
+    "brand_owns_page": "页面署名为该品牌本身",
+    "speaks_as_company": "公司介绍自身的服务",
+    "guide_voice": "指南或文章的写法",
+    "qa_or_article": "问答或文章页面",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """A span of the page text (``text[start:end]``) that supports a reason."""
@@ -52,11 +74,17 @@ class Reason:
     message: str
     evidence: tuple[Evidence, ...] = ()
 
+    @property
+    def message_zh(self) -> str:
+        """A Chinese one-line summary of the signal (the English ``message`` carries the details)."""
+        return REASON_ZH.get(self.code, self.message)
+
     def to_dict(self) -> dict[str, object]:
         return {
             "code": self.code,
             "points": self.points,
             "message": self.message,
+            "message_zh": self.message_zh,
             "evidence": [{"start": e.start, "end": e.end, "text": e.text} for e in self.evidence],
         }
 
