@@ -354,6 +354,13 @@ class Resolver:
                 hits.append((length, key, entries))
             if key not in extendable:
                 break
+        if len(hits) == 1 and len(hits[0][2]) == 1:
+            # One indexed suffix naming one unit (most region-list items): skip the ranking.
+            length, _key, (entry,) = hits[0]
+            code, weight, ancestors, stale = entry
+            rest = s[: n - length]
+            if stale is None and weight == FULL and (not rest or not explain(rest, ancestors)[0]):
+                return Resolution(raw, code, self._paths[code], _LEVEL_OF_LENGTH[len(code)], 1.0, (), ())
         for length, key, entries in reversed(hits):
             rest = s[: n - length]
             if rest and len(entries) > _FEW:
