@@ -65,3 +65,8 @@ def test_stale_names_shipped(g):
     by_name = {s.old_name: s for s in g.stale}
     assert by_name["江干区"].successors == ("330102", "330114")
     assert by_name["东升镇"].successors == ("442000118",)
+
+
+def test_load_from_a_directory_without_data_says_how_to_fix(tmp_path):
+    with pytest.raises(NotFound, match="build_gazetteer"):
+        Gazetteer.load(tmp_path)

@@ -20,7 +20,7 @@ names over stems); a tie between different units is reported as ``ambiguous``
 with the candidates. Cost per name: one dict probe per suffix length until no
 indexed name ends with that suffix, plus a few ``endswith`` checks per
 candidate (common names such as 城关镇 use a by-ancestor sub-index), i.e. about
-O(n + k) for n characters and k plausible candidates; ~4-7 µs per name in
+O(n + k) for n characters and k plausible candidates; ~3-6 µs per name in
 CPython. Results are memoised in a bounded dict because pages repeat names.
 
 >>> r = resolve("黔东南黄平县")
