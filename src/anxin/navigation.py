@@ -31,10 +31,14 @@ _EXTRA: dict[Role, list[NavItem]] = {
         NavItem("/accounts", N_("Accounts and API keys")),
     ],
     Role.platform_admin: [
+        NavItem("/hotline/scans", N_("Scanned pages")),
         NavItem("/hotline/registry", N_("Hotline registry")),
         NavItem("/accounts", N_("Accounts and API keys")),
     ],
-    Role.risk_analyst: [NavItem("/hotline/registry", N_("Hotline registry"))],
+    Role.risk_analyst: [
+        NavItem("/hotline/scans", N_("Scanned pages")),
+        NavItem("/hotline/registry", N_("Hotline registry")),
+    ],
     Role.auditor: [NavItem("/hotline/registry", N_("Hotline registry"))],
 }
 

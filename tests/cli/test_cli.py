@@ -83,3 +83,34 @@ def test_regions_resolve_reads_stdin_as_json_lines():
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [x["code"] for x in lines] == ["610523", None]
     assert set(lines[1]) >= {"input", "code", "path", "level", "flags", "candidates"}
+
+
+SEED = REPO.parent / "shared" / "seeds" / "fake-hotline-page-1.txt"
+
+
+def test_scan_seed_page_as_json(tmp_path):
+    result = run("scan", "--json", "--db", str(tmp_path / "scan.db"), str(SEED))
+    assert result.returncode == 0, result.stderr
+    [page] = [json.loads(line) for line in result.stdout.splitlines()]
+    assert page["verdict"] == "impersonation" and "+864001865909" in page["numbers"]
+    assert set(page) >= {"source", "verdict", "score", "reasons", "numbers", "brands"}
+
+
+def test_scan_folder_with_bad_files_goes_on_and_stores(tmp_path):
+    pages = tmp_path / "crawl"
+    pages.mkdir()
+    (pages / "seed.txt").write_bytes(SEED.read_bytes())
+    (pages / "empty.html").write_bytes(b"")
+    (pages / "binary.bin").write_bytes(bytes(range(256)) * 40)
+    (pages / "gbk.html").write_bytes("<meta charset=utf-8><p>德施曼智能锁售后服务热线 400-1865-909</p>".encode("gbk"))
+    db = str(tmp_path / "scan.db")
+    result = run("scan", "--json", "--store", "--db", db, str(pages))
+    assert result.returncode == 0, result.stderr
+    by_name = {Path(p["source"]).name: p for p in map(json.loads, result.stdout.splitlines())}
+    assert set(by_name) == {"seed.txt", "empty.html", "binary.bin", "gbk.html"}
+    assert by_name["seed.txt"]["verdict"] == "impersonation"
+    assert by_name["binary.bin"]["verdict"] == "error" and by_name["binary.bin"]["error"]
+    assert "德施曼" in by_name["gbk.html"]["brands"]  # decoded despite the wrong charset declaration
+    assert "stored" in result.stderr
+    table = run("scan", "--db", db, str(pages))
+    assert table.returncode == 0 and "impersonation" in table.stdout and "summary" in table.stdout

@@ -3,7 +3,12 @@ and a platform admin verifies it, after which the public check says official."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from playwright.sync_api import expect
+
+from anxin.hotline import scans
+from anxin.hotline.scanner import scan_page
 
 
 def _log_in(page, base_url, username, password):
@@ -58,3 +63,18 @@ def test_brand_registers_admin_verifies_public_sees_official(live_server, demo, 
 
     page.goto(f"{live_server.url}/hotline?number=4001112222&brand=安途智能锁")
     expect(page.get_by_test_id("verdict")).to_contain_text("经过验证的官方号码")
+
+
+def test_analyst_confirms_a_scanned_page_and_the_number_check_shows_it(live_server, demo, db, page):
+    seed = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "fake-hotline-page-1.txt"
+    [stored] = scans.store_results(db, [scan_page(seed.read_bytes(), source="https://example.invalid/fake")])
+    db.commit()
+    _log_in(page, live_server.url, "risk", demo.password)
+    page.goto(f"{live_server.url}/hotline/scans")
+    card = page.get_by_test_id(f"scanned-{stored.id}")
+    expect(card).to_contain_text("冒充官方")
+    expect(card).to_contain_text("+864001865909")
+    card.locator("button[value=confirm]").click()
+    expect(page.get_by_test_id(f"scanned-{stored.id}")).to_have_count(0)
+    page.goto(f"{live_server.url}/hotline?number=400-1865-909")
+    expect(page.get_by_test_id("reports")).not_to_contain_text(": 0")

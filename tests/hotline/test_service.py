@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from anxin.auth import service as auth
+from anxin.auth import tenancy
 from anxin.auth.permissions import Role
 from anxin.errors import Conflict, Forbidden, InvalidInput, NotFound
+from anxin.hotline import scans
 from anxin.hotline import service as hotlines
+from anxin.hotline.scanner import scan_page
 from anxin.hotline.schemas import CheckVerdict, EvidenceIn, EvidenceKind, HotlineStatus
 
+SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "fake-hotline-page-1.txt"
 EVIDENCE = [EvidenceIn(kind=EvidenceKind.official_site, description="官网服务支持页")]
 
 
@@ -103,3 +109,28 @@ class TestCheck:
         assert [b.brand for b in other.verified_for] == ["安途智能锁（演示）"]
         assert other.real_numbers == []  # 璟宏 has verified nothing yet
         assert hotlines.check_number(db, number="4001112222").verdict is CheckVerdict.verified
+
+
+class TestScans:
+    def test_verified_numbers_reach_the_scanner(self, db, people):
+        brand = tenancy.create_brand(db, slug="kaadas", name_zh="凯迪仕", name_en="Kaadas")
+        auth.create_user(db, username="kd-admin", password="long-enough", role=Role.brand_admin, brand_id=brand.id)
+        row = hotlines.register_hotline(db, number="400-1865-909", evidence=EVIDENCE, actor=principal(db, "kd-admin"))
+        hotlines.decide(db, hotline_id=row.id, status=HotlineStatus.verified, note="", actor=people["admin"])
+        registry = scans.registry_for_scanner(db)
+        assert registry.numbers_for("凯迪仕") == frozenset({"+864001865909"})
+        page = "凯迪仕智能锁全国统一售后服务热线：400-1865-909（点击咨询）"
+        assert scan_page(page, registry=registry).verdict == "clean"
+        assert scan_page(page).verdict == "impersonation"  # the same page when nothing is verified
+
+    def test_stored_page_confirmed_raises_reports(self, db, people):
+        result = scan_page(SEED.read_bytes(), source="https://example.invalid/suolijie")
+        assert result.verdict == "impersonation"
+        [stored] = scans.store_results(db, [result, scan_page("今天天气很好", source="clean.txt")])
+        assert stored.claims and all(number == "+864001865909" for number, _brand in stored.claims)
+        scans.review_page(db, page_id=stored.id, confirm=True, actor=people["risk"])
+        check = hotlines.check_number(db, number="400-1865-909")
+        assert check.fake_reports == len(stored.claims)
+        with pytest.raises(Conflict):
+            scans.review_page(db, page_id=stored.id, confirm=False, actor=people["risk"])
+        assert scans.list_scanned(db) == [] and len(scans.list_scanned(db, review="confirmed")) == 1

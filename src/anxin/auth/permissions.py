@@ -44,6 +44,7 @@ class Permission(StrEnum):
     hotlines_read = "hotlines:read"
     hotlines_register = "hotlines:register"
     hotlines_review = "hotlines:review"
+    scans_review = "scans:review"
     page_consumer = "page:consumer"
     page_agent = "page:agent"
     page_dispatch = "page:dispatch"
@@ -68,6 +69,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.hotlines_read: frozenset({Role.brand_admin, Role.platform_admin, Role.risk_analyst, Role.auditor}),
     Permission.hotlines_register: frozenset({Role.brand_admin}),
     Permission.hotlines_review: frozenset({Role.platform_admin}),
+    Permission.scans_review: frozenset({Role.risk_analyst, Role.platform_admin}),
     Permission.page_consumer: _EVERYONE,
     Permission.page_agent: frozenset({Role.agent, Role.brand_admin}),
     Permission.page_dispatch: frozenset({Role.dispatcher, Role.brand_admin}),
@@ -113,6 +115,7 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.hotlines_read: N_("See registered hotlines"),
     Permission.hotlines_register: N_("Register the brand's hotlines"),
     Permission.hotlines_review: N_("Verify, reject and revoke hotlines"),
+    Permission.scans_review: N_("Review scanned fake-hotline pages"),
     Permission.page_consumer: N_("Consumer pages"),
     Permission.page_agent: N_("Intake desk"),
     Permission.page_dispatch: N_("Dispatch board"),

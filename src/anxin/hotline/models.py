@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from anxin.store.base import Base, UtcDateTime, utcnow
@@ -68,3 +68,21 @@ class FakeHotlineReport(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class ScannedPage(Base):
+    """One page the scanner judged, kept for review: an analyst confirms (→ fake-number reports) or dismisses."""
+
+    __tablename__ = "scanned_pages"
+    __table_args__ = (Index("ix_scanned_pages_review_verdict", "review", "verdict"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(2048))
+    verdict: Mapped[str] = mapped_column(String(16))
+    score: Mapped[float] = mapped_column(Float)
+    result: Mapped[dict] = mapped_column(JSON)  # the scanner's JSON: reasons with evidence, numbers, brands
+    claims: Mapped[list] = mapped_column(JSON)  # [[number, brand], ...] the page offered, for reports
+    review: Mapped[str] = mapped_column(String(16), default="new")  # new / confirmed / dismissed
+    reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    scanned_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

@@ -15,6 +15,7 @@ from anxin.auth import tenancy
 from anxin.auth.guard import Allow, MaybePrincipal
 from anxin.auth.permissions import Permission, Role
 from anxin.errors import AnxinError
+from anxin.hotline import scans
 from anxin.hotline import service as hotlines
 from anxin.hotline.routes import CHECKS_PER_MINUTE, REPORTS_PER_MINUTE
 from anxin.hotline.schemas import EvidenceIn, EvidenceKind, HotlineStatus, ReportCreate
@@ -26,6 +27,7 @@ router = APIRouter(include_in_schema=False)
 HotlineReader = Annotated[auth.Principal, Depends(Allow(Permission.hotlines_read))]
 HotlineRegistrar = Annotated[auth.Principal, Depends(Allow(Permission.hotlines_register))]
 HotlineReviewer = Annotated[auth.Principal, Depends(Allow(Permission.hotlines_review))]
+ScanReviewer = Annotated[auth.Principal, Depends(Allow(Permission.scans_review))]
 
 STATUS_LABELS = {
     "pending": N_("pending review"),
@@ -33,6 +35,8 @@ STATUS_LABELS = {
     "rejected": N_("rejected"),
     "revoked": N_("revoked"),
 }
+REVIEW_LABELS = {"new": N_("to review"), "confirmed": N_("confirmed"), "dismissed": N_("dismissed")}
+VERDICT_LABELS = {"impersonation": N_("impersonation"), "suspicious": N_("suspicious"), "clean": N_("clean")}
 EVIDENCE_LABELS = {
     "official_site": N_("official website page"),
     "manual_photo": N_("photo of the product manual"),
@@ -143,3 +147,24 @@ def decide_from_form(request: Request, hotline_id: int, session: SessionDep, cal
         session.rollback()
         return _registry_page(request, session, caller, error=exc.localized(get_locale(request)), status=exc.status)
     return RedirectResponse("/hotline/registry", status_code=303)
+
+
+@router.get("/hotline/scans")
+def scans_page(request: Request, session: SessionDep, _caller: ScanReviewer, review: str = "new"):
+    """Stored scanner results, most suspicious first; confirming one reports its numbers as fake."""
+    if review not in scans.REVIEWS:
+        review = "new"
+    context = {
+        "pages": scans.list_scanned(session, review=review),
+        "review": review,
+        "reviews": scans.REVIEWS,
+        "review_labels": REVIEW_LABELS,
+        "verdict_labels": VERDICT_LABELS,
+    }
+    return render(request, "hotline_scans.html", context)
+
+
+@router.post("/hotline/scans/{page_id}/review")
+def review_scanned(request: Request, page_id: int, session: SessionDep, caller: ScanReviewer, form: FormData):
+    scans.review_page(session, page_id=page_id, confirm=form.get("decision") == "confirm", actor=caller)
+    return RedirectResponse("/hotline/scans", status_code=303)

@@ -140,20 +140,19 @@ def decide(session: Session, *, hotline_id: int, status: HotlineStatus, note: st
     return hotline
 
 
+def without_demo_marker(name: str) -> str:
+    """``安途智能锁（演示）`` → ``安途智能锁``: demo brands are fictional and say so; look-ups ignore the marker."""
+    return _DEMO_SUFFIX.sub("", name).strip()
+
+
 def find_brand(session: Session, name: str) -> Brand | None:
     """A brand by slug, Chinese or English name (case-insensitive; a trailing "(demo)" marker may be left off)."""
-    wanted = _DEMO_SUFFIX.sub("", name.strip()).casefold()
+    wanted = without_demo_marker(name.strip()).casefold()
     if not wanted:
         return None
     for brand in session.scalars(select(Brand)):
-        names = {
-            brand.slug,
-            brand.name_zh,
-            brand.name_en,
-            _DEMO_SUFFIX.sub("", brand.name_zh),
-            _DEMO_SUFFIX.sub("", brand.name_en),
-        }
-        if wanted in {n.strip().casefold() for n in names}:
+        names = {brand.slug, brand.name_zh, brand.name_en}
+        if wanted in {without_demo_marker(n).casefold() for n in names}:
             return brand
     return None
 
