@@ -11,7 +11,7 @@ What goes in (see ``src/anxin/regions/NOTES.md`` for sources and licences):
 * ``divisions.tsv.gz``: ``code<TAB>name`` for the 31 provinces, 342 prefectures,
   2,978 counties and 41,352 townships of ``modood/`` (WTFPL). A unit's parent is
   its code prefix (2/4/6 digits); the build asserts that this holds for every row.
-* ``aliases.tsv``: stale names, ``old_code<TAB>old_name<TAB>relation<TAB>new_codes``,
+* ``aliases.tsv.gz``: stale names, ``old_code<TAB>old_name<TAB>relation<TAB>new_codes``,
   from ``aliases/historical_counties.csv`` (facts) plus the township changes in
   :data:`TOWN_ALIASES`, written by hand from public notices.
 * ``ethnic_groups.txt``: the 56 recognised ethnic groups (facts).
@@ -20,7 +20,8 @@ What goes in (see ``src/anxin/regions/NOTES.md`` for sources and licences):
   ``geotool-cn`` points are Amap data published for learning only, so they are left
   out; those counties fall back to their prefecture's seat at run time.
 
-The gzip files are written with ``mtime=0`` so a rebuild from the same input is
+Every file has a suffix that ``[tool.setuptools.package-data]`` ships (``.gz``,
+``.txt``). The gzip files are written with ``mtime=0`` so a rebuild from the same input is
 byte-identical (git shows no change).
 """
 
@@ -112,10 +113,11 @@ def build(source: Path, out: Path) -> dict[str, int]:
 
     out.mkdir(parents=True, exist_ok=True)
     _write_gz(out / "divisions.tsv.gz", "".join(f"{c}\t{n}\n" for c, n in sorted(units.items())))
-    (out / "aliases.tsv").write_text(
+    _write_gz(
+        out / "aliases.tsv.gz",
         "old_code\told_name\trelation\tnew_codes\n" + "".join("\t".join(a) + "\n" for a in aliases),
-        encoding="utf-8",
     )
+    (out / "aliases.tsv").unlink(missing_ok=True)  # older builds wrote it uncompressed
     (out / "ethnic_groups.txt").write_text("\n".join(ethnic) + "\n", encoding="utf-8")
     _write_gz(out / "county_coords.tsv.gz", "".join(line + "\n" for line in coords))
     counts: dict[str, int] = {}

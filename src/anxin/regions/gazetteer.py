@@ -129,7 +129,8 @@ class Gazetteer:
         with gzip.open(root / "divisions.tsv.gz", "rt", encoding="utf-8") as f:
             names = dict(line.rstrip("\n").split("\t", 1) for line in f if line.strip())
         stale: list[StaleName] = []
-        lines = (root / "aliases.tsv").read_text(encoding="utf-8").splitlines()[1:]
+        with gzip.open(root / "aliases.tsv.gz", "rt", encoding="utf-8") as f:
+            lines = f.read().splitlines()[1:]
         for line in lines:
             old_code, old_name, relation, new_codes = [*line.split("\t"), ""][:4]
             stale.append(StaleName(old_code, old_name, relation, tuple(new_codes.split())))
