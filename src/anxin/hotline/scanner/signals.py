@@ -198,7 +198,10 @@ def brand_hotline(page: Page, registry: HotlineRegistry) -> list[Reason]:
         # A number named right after the brand is an offer; one only pointed to (拨打…热线) or far
         # from any brand name is weaker evidence.
         strong = any(o.named and not o.referenced for o in all_offers)
-        points = (2.0 if strong else 1.0) + min(1.5, 0.5 * (count - 1))
+        # National 400/800 lines are what brand desks (and their impostors) publish; a mobile or a
+        # local landline under a brand name is as often a real local repair shop.
+        national = any(o.number.startswith(("+86400", "+86800")) for o in all_offers)
+        points = (2.0 if strong else 1.0) - (0.0 if national else 0.5) + min(1.5, 0.5 * (count - 1))
         reasons.append(
             Reason(
                 "brand_hotline",
