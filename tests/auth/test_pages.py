@@ -28,7 +28,7 @@ def test_brand_admin_creates_staff_and_issues_then_revokes_a_key(live_server, de
 
     keys = page.get_by_test_id("new-key")
     keys.locator("input[name=name]").fill("antu shop feed")
-    keys.locator("input[type=checkbox]").first.check()
+    keys.locator("input[name='scope:self:read']").check()
     keys.locator("button").click()
     key = page.get_by_test_id("issued-key").locator(".secret").inner_text().strip()
     assert httpx.get(f"{live_server.url}/api/me", headers={"X-API-Key": key}).status_code == 200
