@@ -5,10 +5,10 @@ Revises: 0001
 Create Date: 2026-11-24 12:30:51.722705
 """
 
-from alembic import op
 import sqlalchemy as sa
-import anxin.store.base
+from alembic import op
 
+import anxin.store.base
 
 revision = "0002"
 down_revision = "0001"

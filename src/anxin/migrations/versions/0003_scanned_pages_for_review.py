@@ -5,10 +5,10 @@ Revises: 0002
 Create Date: 2026-11-24 12:38:42.050624
 """
 
-from alembic import op
 import sqlalchemy as sa
-import anxin.store.base
+from alembic import op
 
+import anxin.store.base
 
 revision = "0003"
 down_revision = "0002"
