@@ -241,6 +241,19 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
+def log_in(live_server: LiveServer, demo: DemoAccounts):
+    """Log a demo account in through the real login form of ``page``."""
+
+    def go(page: object, username: str, password: str | None = None) -> None:
+        page.goto(f"{live_server.url}/login")  # type: ignore[attr-defined]
+        page.fill("input[name=username]", username)  # type: ignore[attr-defined]
+        page.fill("input[name=password]", password or demo.password)  # type: ignore[attr-defined]
+        page.click("form.stack button[type=submit]")  # type: ignore[attr-defined]
+
+    return go
+
+
+@pytest.fixture
 def page(browser: object) -> Iterator[object]:
     context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
     tab = context.new_page()

@@ -5,15 +5,8 @@ from __future__ import annotations
 import httpx
 
 
-def _log_in(page, base_url, username, password):
-    page.goto(f"{base_url}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("form.stack button[type=submit]")
-
-
-def test_brand_admin_creates_staff_and_issues_then_revokes_a_key(live_server, demo, page):
-    _log_in(page, live_server.url, "antu-admin", demo.password)
+def test_brand_admin_creates_staff_and_issues_then_revokes_a_key(live_server, demo, page, log_in):
+    log_in(page, "antu-admin")
     page.goto(f"{live_server.url}/accounts")
     users = page.get_by_test_id("users").inner_text()
     assert "antu-agent" in users and "jinghong-agent" not in users  # only its own brand
@@ -41,8 +34,8 @@ def test_brand_admin_creates_staff_and_issues_then_revokes_a_key(live_server, de
     assert httpx.get(f"{live_server.url}/api/me", headers={"X-API-Key": key}).status_code == 401
 
 
-def test_invalid_new_account_keeps_the_page_and_says_why(live_server, demo, page):
-    _log_in(page, live_server.url, "admin", demo.password)
+def test_invalid_new_account_keeps_the_page_and_says_why(live_server, demo, page, log_in):
+    log_in(page, "admin")
     page.goto(f"{live_server.url}/accounts")
     form = page.get_by_test_id("new-user")
     form.locator("input[name=username]").fill("risk")  # taken

@@ -11,13 +11,6 @@ from anxin.hotline import scans
 from anxin.hotline.scanner import scan_page
 
 
-def _log_in(page, base_url, username, password):
-    page.goto(f"{base_url}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("form.stack button[type=submit]")
-
-
 def test_check_and_report_the_seed_number(live_server, demo, page):
     page.goto(f"{live_server.url}/hotline")
     form = page.get_by_test_id("check-form")
@@ -42,8 +35,8 @@ def test_bad_number_keeps_what_was_typed(live_server, page):
     assert page.input_value("input[name=number]") == "400-XXX-XXXX"
 
 
-def test_brand_registers_admin_verifies_public_sees_official(live_server, demo, page, browser):
-    _log_in(page, live_server.url, "antu-admin", demo.password)
+def test_brand_registers_admin_verifies_public_sees_official(live_server, demo, page, browser, log_in):
+    log_in(page, "antu-admin")
     page.goto(f"{live_server.url}/hotline/registry")
     form = page.get_by_test_id("register-form")
     form.locator("input[name=number]").fill("400-111-2222")
@@ -53,7 +46,7 @@ def test_brand_registers_admin_verifies_public_sees_official(live_server, demo, 
     expect(row).to_contain_text("待审核")
 
     admin = browser.new_context(locale="en-US").new_page()
-    _log_in(admin, live_server.url, "admin", demo.password)
+    log_in(admin, "admin")
     admin.goto(f"{live_server.url}/hotline/registry")
     admin_row = admin.locator("tr[data-number='400-111-2222']")
     admin_row.locator("select[name=status]").select_option("verified")
@@ -65,11 +58,11 @@ def test_brand_registers_admin_verifies_public_sees_official(live_server, demo, 
     expect(page.get_by_test_id("verdict")).to_contain_text("经过验证的官方号码")
 
 
-def test_analyst_confirms_a_scanned_page_and_the_number_check_shows_it(live_server, demo, db, page):
+def test_analyst_confirms_a_scanned_page_and_the_number_check_shows_it(live_server, demo, db, page, log_in):
     seed = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "fake-hotline-page-1.txt"
     [stored] = scans.store_results(db, [scan_page(seed.read_bytes(), source="https://example.invalid/fake")])
     db.commit()
-    _log_in(page, live_server.url, "risk", demo.password)
+    log_in(page, "risk")
     page.goto(f"{live_server.url}/hotline/scans")
     card = page.get_by_test_id(f"scanned-{stored.id}")
     expect(card).to_contain_text("冒充官方")

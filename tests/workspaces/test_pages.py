@@ -12,16 +12,9 @@ from anxin.web.i18n import translations
 ONE_LOGIN_PER_ROLE = {role: username for username, role, _name, _brand in reversed(DEMO_ACCOUNTS)}
 
 
-def _log_in(page, base_url: str, username: str, password: str) -> None:
-    page.goto(f"{base_url}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("form.stack button[type=submit]")
-
-
 @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
-def test_role_logs_in_to_its_start_page_in_chinese_then_english(live_server, demo, page, role):
-    _log_in(page, live_server.url, ONE_LOGIN_PER_ROLE[role], demo.password)
+def test_role_logs_in_to_its_start_page_in_chinese_then_english(live_server, demo, page, role, log_in):
+    log_in(page, ONE_LOGIN_PER_ROLE[role])
     page.wait_for_url(f"{live_server.url}{START_PAGES[role]}")
     zh_label = translations("zh").gettext(ROLE_LABELS[role])
     title = page.get_by_test_id("workspace-title")
@@ -36,14 +29,14 @@ def test_role_logs_in_to_its_start_page_in_chinese_then_english(live_server, dem
     assert "Log out" in page.inner_text("header")
 
 
-def test_wrong_password_shows_a_chinese_message_and_keeps_the_username(live_server, demo, page):
-    _log_in(page, live_server.url, "admin", "not-the-password")
+def test_wrong_password_shows_a_chinese_message_and_keeps_the_username(live_server, demo, page, log_in):
+    log_in(page, "admin", "not-the-password")
     assert page.get_by_test_id("login-error").inner_text() == "用户名或密码错误"
     assert page.input_value("input[name=username]") == "admin"
 
 
-def test_logout_returns_to_home_and_pages_need_login_again(live_server, demo, page):
-    _log_in(page, live_server.url, "risk", demo.password)
+def test_logout_returns_to_home_and_pages_need_login_again(live_server, demo, page, log_in):
+    log_in(page, "risk")
     page.wait_for_url(f"{live_server.url}/risk")
     page.click("header form button")
     page.wait_for_url(f"{live_server.url}/")

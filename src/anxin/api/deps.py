@@ -13,21 +13,15 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from anxin.config import Settings
+from anxin.store.db import unit_of_work
 
 LOCALES = ("zh", "en")
 LOCALE_COOKIE = "anxin_locale"
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    session: Session = request.app.state.sessionmaker()
-    try:
+    with unit_of_work(request.app.state.sessionmaker) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 def get_settings(request: Request) -> Settings:

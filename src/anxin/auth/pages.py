@@ -116,15 +116,7 @@ def _create_user_from_form(request: Request, session: Session, caller: auth.Prin
             {k: v for k, v in form.items() if k != "csrf_token" and v != ""}
             | {"brand_id": form.get("brand_id") or None}
         )
-        auth.create_user(
-            session,
-            username=body.username,
-            password=body.password,
-            role=Role(body.role),
-            display_name=body.display_name,
-            brand_id=body.brand_id,
-            creator=caller,
-        )
+        auth.create_user(session, **body.model_dump(), creator=caller)
     except ValidationError as exc:
         fields = ", ".join(sorted({str(e["loc"][0]) for e in exc.errors()}))
         message = f"请检查：{fields}" if get_locale(request) == "zh" else f"check: {fields}"

@@ -11,7 +11,7 @@ from anxin.api.errors import error_schema
 from anxin.auth import service as auth
 from anxin.auth import tenancy
 from anxin.auth.guard import Allow, MaybePrincipal
-from anxin.auth.permissions import Permission, Role
+from anxin.auth.permissions import Permission
 from anxin.auth.schemas import (
     ApiKeyCreate,
     ApiKeyIssued,
@@ -58,15 +58,7 @@ def read_user(user_id: int, session: SessionDep, caller: UserReader):
 
 @router.post("/users", response_model=UserRead, status_code=201, responses=error_schema(Conflict, InvalidInput))
 def create_user(body: UserCreate, session: SessionDep, caller: UserManager):
-    return auth.create_user(
-        session,
-        username=body.username,
-        password=body.password,
-        role=Role(body.role),
-        display_name=body.display_name,
-        brand_id=body.brand_id,
-        creator=caller,
-    )
+    return auth.create_user(session, **body.model_dump(), creator=caller)
 
 
 @router.post("/users/{user_id}/deactivate", response_model=UserRead, responses=error_schema(NotFound, Conflict))

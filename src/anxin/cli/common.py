@@ -9,9 +9,12 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from sqlalchemy.orm import Session
 
 from anxin.config import Settings
 from anxin.errors import AnxinError
+from anxin.store.db import make_engine, make_sessionmaker, unit_of_work
+from anxin.store.migrate import upgrade
 
 console = Console(stderr=True)
 
@@ -32,6 +35,19 @@ def reported_errors() -> Iterator[None]:
     except AnxinError as exc:
         console.print(f"[red]error[/red] ({exc.code}): {exc.message}")
         sys.exit(2)
+
+
+@contextmanager
+def database_session(db: Path | None = None) -> Iterator[Session]:
+    """One migrated unit of work on the configured database for a command; typed errors exit cleanly."""
+    settings = build_settings(db)
+    upgrade(settings.resolved_database_url)
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        with reported_errors(), unit_of_work(make_sessionmaker(engine)) as session:
+            yield session
+    finally:
+        engine.dispose()
 
 
 DbOption = typer.Option(None, "--db", help="SQLite file to use instead of ANXIN_DATABASE_URL / ./var/anxin.db.")

@@ -8,10 +8,8 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from anxin.cli.common import DbOption, build_settings, reported_errors
+from anxin.cli.common import DbOption, database_session
 from anxin.hotline import service as hotlines
-from anxin.store.db import make_engine, make_sessionmaker, unit_of_work
-from anxin.store.migrate import upgrade
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -29,12 +27,8 @@ def check(
     as_json: bool = typer.Option(False, "--json", help="Print only one JSON object."),
     db: Path | None = DbOption,
 ) -> None:
-    settings = build_settings(db)
-    upgrade(settings.resolved_database_url)
-    engine = make_engine(settings.resolved_database_url)
-    with reported_errors(), unit_of_work(make_sessionmaker(engine)) as session:
+    with database_session(db) as session:
         result = hotlines.check_number(session, number=number, brand=brand)
-    engine.dispose()
     if as_json:
         print(json.dumps(result.model_dump(mode="json"), ensure_ascii=False))
     else:

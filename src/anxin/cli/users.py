@@ -9,10 +9,8 @@ import typer
 from anxin.auth import service as auth
 from anxin.auth import tenancy
 from anxin.auth.permissions import Role
-from anxin.cli.common import DbOption, build_settings, console, reported_errors
+from anxin.cli.common import DbOption, console, database_session
 from anxin.errors import NotFound
-from anxin.store.db import make_engine, make_sessionmaker, unit_of_work
-from anxin.store.migrate import upgrade
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -26,10 +24,7 @@ def create(
     name: str | None = typer.Option(None, help="Display name."),
     db: Path | None = DbOption,
 ) -> None:
-    settings = build_settings(db)
-    upgrade(settings.resolved_database_url)
-    engine = make_engine(settings.resolved_database_url)
-    with reported_errors(), unit_of_work(make_sessionmaker(engine)) as session:
+    with database_session(db) as session:
         brand_id = None
         if brand is not None:
             found = tenancy.get_brand_by_slug(session, slug=brand)
@@ -40,4 +35,3 @@ def create(
             session, username=username, password=password, role=role, display_name=name, brand_id=brand_id
         )
         console.print(f"[green]created[/green] {user.username} ({role.value}) id={user.id}")
-    engine.dispose()
