@@ -317,7 +317,9 @@ def parse_event(data: Any) -> Event:
     allowed = _ATTRS_BY_TYPE.get(etype)
     if allowed is None:
         raise EventValidationError("type", f"unknown event type {etype!r}; expected one of {list(EVENT_TYPES)}")
-    raw_attrs = data.get("attributes") or {}
+    raw_attrs = data.get("attributes")
+    if raw_attrs is None:
+        raw_attrs = {}
     if not isinstance(raw_attrs, dict):
         raise EventValidationError("attributes", f"expected an object, got {type(raw_attrs).__name__}")
     attrs: dict[str, Any] = {}

@@ -214,8 +214,8 @@ class _Checker:
             self.expect(a[0], "str", "the first argument of contains()")
             self.expect(a[1], "str", "the second argument of contains()")
             return ("bool", False)
-        nullable = any(self.expect(x, "num", f"the arguments of {fn}()")[1] for x in a)
-        return ("num", nullable)
+        types = [self.expect(x, "num", f"the arguments of {fn}()") for x in a]  # check every argument
+        return ("num", any(t[1] for t in types))
 
     def _name_literal(self, node: Node, what: str) -> str:
         if not isinstance(node, Literal) or not isinstance(node.value, str) or not node.value:

@@ -268,7 +268,7 @@ def _field_load(name: str) -> str:
     if base == "bool":
         return f"(a.get({name!r}) is True)"
     if base == "list":
-        return f"tuple(a.get({name!r}) or ())"
+        return f"(a.get({name!r}) or ())"
     return f"a.get({name!r})"
 
 
