@@ -67,7 +67,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.rate_limits = RateLimits()
     install_error_handlers(app)
     app.add_middleware(CsrfCookieMiddleware, secure=settings.secure_cookies)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes, max_upload_bytes=settings.max_upload_bytes
+    )
     app.add_middleware(RequestIdMiddleware)
     for router in (
         health,

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         1_048_576, ge=1024, description="Requests with a larger body are refused with 413 before parsing."
     )
+    max_upload_bytes: int = Field(
+        10_000_000, ge=1024, description="Limit for multipart uploads (photos, evidence files)."
+    )
     login_max_failures: int = Field(5, ge=1, description="Failed logins per username and IP in the window.")
     login_window_s: int = Field(300, ge=1)
     log_level: str = "INFO"

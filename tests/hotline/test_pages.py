@@ -71,3 +71,43 @@ def test_analyst_confirms_a_scanned_page_and_the_number_check_shows_it(live_serv
     expect(page.get_by_test_id(f"scanned-{stored.id}")).to_have_count(0)
     page.goto(f"{live_server.url}/hotline?number=400-1865-909")
     expect(page.get_by_test_id("reports")).not_to_contain_text(": 0")
+
+
+def test_evidence_photo_is_uploaded_cleaned_and_private(live_server, demo, page, log_in, login_as, tmp_path):
+    from PIL import Image
+
+    photo = tmp_path / "manual.png"
+    Image.new("RGB", (40, 30), (10, 120, 60)).save(photo)
+    log_in(page, "antu-admin")
+    page.goto(f"{live_server.url}/hotline/registry")
+    form = page.get_by_test_id("register-form")
+    form.locator("input[name=number]").fill("400-222-3333")
+    form.locator("select[name=evidence_kind]").select_option("manual_photo")
+    form.locator("input[name=evidence_file]").set_input_files(str(photo))
+    form.locator("textarea[name=evidence_description]").fill("说明书封底印有该号码")
+    form.locator("button").click()
+    link = page.locator("tr[data-number='400-222-3333']").get_by_test_id("evidence-file")
+    href = link.get_attribute("href")
+    admin, other = login_as("admin"), login_as("jinghong-admin")
+    with admin.client(live_server.url) as a, other.client(live_server.url) as o, live_server.client() as anonymous:
+        got = a.get(href)
+        assert got.status_code == 200 and got.headers["content-type"] == "image/png"
+        assert got.content.startswith(b"\x89PNG")
+        assert o.get(href).status_code == 404  # another brand's evidence does not exist for it
+        assert anonymous.get(href, headers={"Accept": "application/json"}).status_code == 401
+
+
+def test_registry_refuses_a_disguised_file_and_keeps_the_form(live_server, demo, page, log_in, tmp_path):
+    fake = tmp_path / "licence.jpg"
+    fake.write_bytes(b"MZ\x90\x00 not an image")
+    log_in(page, "antu-admin")
+    page.goto(f"{live_server.url}/hotline/registry")
+    form = page.get_by_test_id("register-form")
+    form.locator("input[name=number]").fill("400-222-4444")
+    form.locator("input[name=evidence_file]").set_input_files(str(fake))
+    form.locator("textarea[name=evidence_description]").fill("营业执照扫描件")
+    form.locator("button").click()
+    expect(page.get_by_test_id("registry-error")).to_contain_text("只接受")
+    assert page.input_value("input[name=number]") == "400-222-4444"  # what was typed is kept
+    assert page.input_value("textarea[name=evidence_description]") == "营业执照扫描件"
+    expect(page.locator("tr[data-number='400-222-4444']")).to_have_count(0)

@@ -40,18 +40,22 @@ class RequestIdMiddleware:
 
 
 class BodySizeLimitMiddleware:
-    """Refuse bodies over ``max_bytes`` with 413 in the error envelope, by header or while streaming."""
+    """Refuse bodies over the limit with 413 in the error envelope, by header or while streaming.
 
-    def __init__(self, app: ASGIApp, max_bytes: int):
+    Multipart uploads (photos, evidence) get ``max_upload_bytes``; every other body ``max_bytes``.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int, max_upload_bytes: int | None = None):
         self.app = app
         self.max_bytes = max_bytes
+        self.max_upload_bytes = max_upload_bytes or max_bytes
 
-    async def _refuse(self, send: Send) -> None:
+    async def _refuse(self, send: Send, limit: int) -> None:
         body = json.dumps(
             envelope(
                 "payload_too_large",
-                f"request body over {self.max_bytes} bytes / 请求体超过 {self.max_bytes} 字节",
-                {"max_bytes": self.max_bytes},
+                f"request body over {limit} bytes / 请求体超过 {limit} 字节",
+                {"max_bytes": limit},
             ),
             ensure_ascii=False,
         ).encode()
@@ -71,9 +75,12 @@ class BodySizeLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
+        headers = dict(scope["headers"])
+        multipart = headers.get(b"content-type", b"").startswith(b"multipart/form-data")
+        limit = self.max_upload_bytes if multipart else self.max_bytes
+        declared = headers.get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(send, limit)
             return
         received = 0
         started = False
@@ -83,7 +90,7 @@ class BodySizeLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     raise _TooLarge
             return message
 
@@ -96,7 +103,7 @@ class BodySizeLimitMiddleware:
             await self.app(scope, counting_receive, tracking_send)
         except _TooLarge:
             if not started:
-                await self._refuse(send)
+                await self._refuse(send, limit)
 
 
 class _TooLarge(HTTPException):

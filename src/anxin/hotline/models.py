@@ -37,6 +37,8 @@ class HotlineEvidence(Base):
     kind: Mapped[str] = mapped_column(String(32))
     url: Mapped[str | None] = mapped_column(String(2048))
     description: Mapped[str] = mapped_column(Text)
+    file_sha256: Mapped[str | None] = mapped_column(String(64))  # the cleaned upload, under <data_dir>/uploads
+    file_type: Mapped[str | None] = mapped_column(String(32))
     added_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     added_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 

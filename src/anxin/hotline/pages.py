@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import RedirectResponse
+from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi.responses import FileResponse, RedirectResponse
 from pydantic import ValidationError
 
-from anxin.api.deps import SessionDep, get_locale
+from anxin.api.deps import SessionDep, SettingsDep, get_locale
 from anxin.api.ratelimit import rate_limited
 from anxin.auth import service as auth
 from anxin.auth import tenancy
 from anxin.auth.guard import Allow, MaybePrincipal
 from anxin.auth.permissions import Permission, Role
-from anxin.errors import AnxinError
+from anxin.errors import AnxinError, NotFound
 from anxin.hotline import scans
 from anxin.hotline import service as hotlines
 from anxin.hotline.routes import CHECKS_PER_MINUTE, REPORTS_PER_MINUTE
 from anxin.hotline.schemas import EvidenceIn, EvidenceKind, HotlineStatus, ReportCreate
 from anxin.text import N_
+from anxin.uploads.store import MAX_UPLOAD_BYTES, store_upload, stored_path
 from anxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -91,7 +92,13 @@ def _first_error(exc: ValidationError) -> str:
 
 
 def _registry_page(
-    request: Request, session: SessionDep, caller: auth.Principal, *, error: str | None = None, status: int = 200
+    request: Request,
+    session: SessionDep,
+    caller: auth.Principal,
+    *,
+    error: str | None = None,
+    status: int = 200,
+    values: dict[str, str] | None = None,
 ):
     rows = hotlines.list_hotlines(session, viewer=caller)
     brands = {b.id: b for b in tenancy.list_brands(session)}
@@ -107,6 +114,7 @@ def _registry_page(
         "transitions": {k: sorted(v) for k, v in hotlines.TRANSITIONS.items()},
         "error": error,
         "is_brand_admin": caller.role is Role.brand_admin,
+        "values": values or {},
     }
     return render(request, "hotline_registry.html", context, status=status)
 
@@ -117,8 +125,18 @@ def registry_page(request: Request, session: SessionDep, caller: HotlineReader):
 
 
 @router.post("/hotline/registry")
-def register_from_form(request: Request, session: SessionDep, caller: HotlineRegistrar, form: FormData):
+def register_from_form(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    caller: HotlineRegistrar,
+    form: FormData,
+    evidence_file: UploadFile | None = File(None),
+):
     try:
+        stored = None
+        if evidence_file is not None and evidence_file.filename:
+            stored = store_upload(evidence_file.file.read(MAX_UPLOAD_BYTES + 1), root=settings.data_dir)
         evidence = [
             EvidenceIn.model_validate(
                 {
@@ -128,11 +146,11 @@ def register_from_form(request: Request, session: SessionDep, caller: HotlineReg
                 }
             )
         ]
-        hotlines.register_hotline(session, number=form.get("number", ""), evidence=evidence, actor=caller)
+        hotlines.register_hotline(session, number=form.get("number", ""), evidence=evidence, actor=caller, file=stored)
     except (ValidationError, AnxinError) as exc:
         session.rollback()
         message = exc.localized(get_locale(request)) if isinstance(exc, AnxinError) else _first_error(exc)
-        return _registry_page(request, session, caller, error=message, status=422)
+        return _registry_page(request, session, caller, error=message, status=422, values=form)
     return RedirectResponse("/hotline/registry", status_code=303)
 
 
@@ -168,3 +186,12 @@ def scans_page(request: Request, session: SessionDep, _caller: ScanReviewer, rev
 def review_scanned(request: Request, page_id: int, session: SessionDep, caller: ScanReviewer, form: FormData):
     scans.review_page(session, page_id=page_id, confirm=form.get("decision") == "confirm", actor=caller)
     return RedirectResponse("/hotline/scans", status_code=303)
+
+
+@router.get("/hotline/evidence/{evidence_id}/file")
+def evidence_file(evidence_id: int, session: SessionDep, settings: SettingsDep, caller: HotlineReader):
+    """The uploaded evidence file, for people who may see the registration (never public)."""
+    item = hotlines.get_evidence(session, evidence_id=evidence_id, viewer=caller)
+    if item.file_sha256 is None or item.file_type is None:
+        raise NotFound("this evidence has no file", message_zh="该证明材料没有附件")
+    return FileResponse(stored_path(settings.data_dir, item.file_sha256, item.file_type), media_type=item.file_type)

@@ -21,6 +21,7 @@ from anxin.hotline.models import FakeHotlineReport, Hotline, HotlineEvent, Hotli
 from anxin.hotline.phones import PhoneNumber, normalize_phone
 from anxin.hotline.schemas import BrandNumbers, CheckResult, CheckVerdict, EvidenceIn, HotlineStatus
 from anxin.store.base import utcnow
+from anxin.uploads.store import StoredFile
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     HotlineStatus.pending: frozenset({HotlineStatus.verified, HotlineStatus.rejected}),
@@ -47,7 +48,9 @@ def _record(session: Session, hotline: Hotline, to_status: str, actor_id: int, n
     hotline.updated_at = utcnow()
 
 
-def _add_evidence(session: Session, hotline: Hotline, evidence: list[EvidenceIn], actor_id: int) -> None:
+def _add_evidence(
+    session: Session, hotline: Hotline, evidence: list[EvidenceIn], actor_id: int, file: StoredFile | None = None
+) -> None:
     for item in evidence:
         session.add(
             HotlineEvidence(
@@ -55,13 +58,25 @@ def _add_evidence(session: Session, hotline: Hotline, evidence: list[EvidenceIn]
                 kind=item.kind.value,
                 url=str(item.url) if item.url else None,
                 description=item.description,
+                file_sha256=file.sha256 if file else None,
+                file_type=file.content_type if file else None,
                 added_by=actor_id,
             )
         )
 
 
-def register_hotline(session: Session, *, number: str, evidence: list[EvidenceIn], actor: auth.Principal) -> Hotline:
-    """A brand's staff register one of its numbers; it waits as ``pending`` for a platform admin's review."""
+def register_hotline(
+    session: Session,
+    *,
+    number: str,
+    evidence: list[EvidenceIn],
+    actor: auth.Principal,
+    file: StoredFile | None = None,
+) -> Hotline:
+    """A brand's staff register one of its numbers; it waits as ``pending`` for a platform admin's review.
+
+    ``file`` (a stored upload: manual photo, licence scan) is attached to the evidence given with it.
+    """
     if actor.brand_id is None:
         raise Forbidden(
             "only a brand's own staff register its numbers", message_zh="只有品牌自己的管理员可以登记品牌号码"
@@ -91,7 +106,7 @@ def register_hotline(session: Session, *, number: str, evidence: list[EvidenceIn
         session.add(HotlineEvent(hotline_id=hotline.id, from_status=None, to_status="pending", actor_id=actor.user_id))
     else:
         _record(session, hotline, HotlineStatus.pending, actor.user_id, "registered again with new evidence")
-    _add_evidence(session, hotline, evidence, actor.user_id)
+    _add_evidence(session, hotline, evidence, actor.user_id, file)
     session.flush()
     return hotline
 
@@ -110,6 +125,15 @@ def list_hotlines(session: Session, *, viewer: auth.Principal, status: str | Non
     if status is not None:
         query = query.where(Hotline.status == status)
     return list(session.scalars(query))
+
+
+def get_evidence(session: Session, *, evidence_id: int, viewer: auth.Principal) -> HotlineEvidence:
+    """One piece of evidence, within the viewer's tenancy (a brand sees only its own)."""
+    item = session.get(HotlineEvidence, evidence_id)
+    if item is None:
+        raise NotFound(f"evidence {evidence_id} does not exist", message_zh="证明材料不存在")
+    get_hotline(session, hotline_id=item.hotline_id, viewer=viewer)
+    return item
 
 
 def evidence_of(session: Session, *, hotline_id: int) -> list[HotlineEvidence]:

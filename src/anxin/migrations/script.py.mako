@@ -8,7 +8,7 @@ Create Date: ${create_date}
 import sqlalchemy as sa
 from alembic import op
 
-import anxin.store.base
+import anxin.store.base  # noqa: F401 - custom column types, when autogenerate uses them
 ${imports if imports else ""}
 
 revision = ${repr(up_revision)}

@@ -183,8 +183,10 @@ _LONGEST_ALIAS = max(map(len, _ALIAS_SET))
 
 
 def _contains_listed(word: str) -> bool:
-    """Whether a listed alias occurs in ``word``: set look-ups of its substrings (≤ ~50 for a short
-    word) instead of ~220 substring tests, one per alias."""
+    """Whether a listed alias occurs in ``word``.
+
+    Set look-ups of its substrings (about 50 for a short word) instead of ~220 substring tests, one per alias.
+    """
     n = len(word)
     return any(word[i:j] in _ALIAS_SET for i in range(n) for j in range(i + 1, min(n, i + _LONGEST_ALIAS) + 1))
 

@@ -1,0 +1,1 @@
+"""Uploaded files (evidence, repair photos): checked by content, stripped of metadata, stored by SHA-256."""
