@@ -267,7 +267,10 @@ def synthetic_rules(n: int, *, seed: int = 0) -> str:
     keys = ["actor", "device", "ip", "address", "payment", "shop", "item"]
     windows = ["1m", "10m", "1h", "1d", "7d"]
     types = ["order_placed", "order_paid", "login", "item_view", "refund", "review"]
-    pool: list[tuple[str, str]] = []  # (feature text, event type it counts)
+    pool: list[tuple[str, str, int]] = []  # (feature text, event type it counts, typical threshold)
+    # Thresholds scale with the window and the key, so rules fire on a few % of events, as real ones do.
+    per_window = {"1m": 2, "10m": 2, "1h": 3, "1d": 5, "7d": 12}
+    per_key = {"shop": 25, "item": 4}
     seen: set[str] = set()
     size = min(40, 8 + n // 15)
     while len(pool) < size:
@@ -275,21 +278,25 @@ def synthetic_rules(n: int, *, seed: int = 0) -> str:
         et = rng.choice(types)
         key = rng.choice(keys)
         win = rng.choice(windows)
+        typical = per_window[win] * per_key.get(key, 1)
         if kind == "sum":
             et = rng.choice(["order_placed", "order_paid", "refund"])
             text = f"sum({et}, amount, by={key}, window={win})"
+            typical *= 150_000
         elif kind == "distinct":
             other = rng.choice([k for k in keys if k != key])
             text = f"distinct({et}, {other}, by={key}, window={win})"
+            typical = max(2, typical // 2)
         else:
             text = f"count({et}, by={key}, window={win})"
         if text not in seen:
             seen.add(text)
-            pool.append((text, et))
+            pool.append((text, et, typical))
     lines = []
     for i in range(n):
-        feat, et = rng.choice(pool)
-        parts = [f'type == "{rng.choice([et, et, "order_placed"])}"', f"{feat} > {rng.randrange(3, 60)}"]
+        feat, et, typical = rng.choice(pool)
+        threshold = max(1, round(typical * rng.uniform(0.5, 2)))
+        parts = [f'type == "{rng.choice([et, et, "order_placed"])}"', f"{feat} > {threshold}"]
         extra = rng.random()
         if extra < 0.3:
             parts.append(f"amount > {rng.randrange(1_000, 200_000)}")
@@ -298,8 +305,8 @@ def synthetic_rules(n: int, *, seed: int = 0) -> str:
         elif extra < 0.55:
             parts.append('label(actor, "ring_member")')
         elif extra < 0.65:
-            feat2, _ = rng.choice(pool)
-            parts.append(f"{feat2} >= {rng.randrange(2, 30)}")
+            feat2, _, typical2 = rng.choice(pool)
+            parts.append(f"{feat2} >= {max(2, round(typical2 * rng.uniform(0.3, 1)))}")
         action = rng.choice(["review", "review", "block"])
         lines.append(f"rule r{i:04d}: when {' and '.join(parts)} then {action} score {rng.randrange(5, 60)}")
     return "\n".join(lines) + "\n"

@@ -114,12 +114,19 @@ def _decision(event: Event, state: EngineState, ruleset: CompiledRuleset, fired:
     out = []
     severity = 0
     score = 0
+    structures = ruleset.structures(state.features)
+    specs = ruleset.features
+    names = ruleset.feature_names
+    seen: dict[int, Any] = {}  # feature index -> value, shared by the rules that fired
     for i in fired:
         r = ruleset.rules[i]
         values = []
-        for spec in r.features:
-            key = feature_key(event, spec.by)
-            values.append((spec.name, 0 if key is None else state.features.feature(spec).get(key, event.time_ms)))
+        for fi in r.feature_ids:
+            v = seen.get(fi)
+            if v is None:
+                key = feature_key(event, specs[fi].by)
+                v = seen[fi] = 0 if key is None else structures[fi].get(key, event.time_ms)
+            values.append((names[fi], v))
         out.append(FiredRule(r.name, r.action, r.score, r.reason, tuple(values)))
         severity = max(severity, SEVERITY[r.action])
         score += r.score

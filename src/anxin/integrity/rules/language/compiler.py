@@ -81,6 +81,12 @@ class CompiledRule:
     condition: str
     event_types: tuple[str, ...] | None
     features: tuple[FeatureSpec, ...]
+    feature_ids: tuple[int, ...] = ()  # indexes into CompiledRuleset.features
+
+    def _replace_ids(self, ids: tuple[int, ...]) -> CompiledRule:
+        return CompiledRule(
+            self.name, self.action, self.score, self.reason, self.condition, self.event_types, self.features, ids
+        )
 
 
 class CompiledRuleset:
@@ -95,8 +101,10 @@ class CompiledRuleset:
             specs.update(dict.fromkeys(own))
             r = c.rule
             rules.append(CompiledRule(r.name, r.action, r.score, r.reason, unparse(r.condition), c.event_types, own))
-        self.rules = tuple(rules)
         self.features = tuple(specs)
+        position = {s: i for i, s in enumerate(self.features)}
+        self.rules = tuple(r._replace_ids(tuple(position[s] for s in r.features)) for r in rules)
+        self.feature_names = tuple(s.name for s in self.features)
         canonical = "\n".join(f"{r.name}|{r.action}|{r.score}|{r.reason}|{r.condition}" for r in self.rules)
         self.version = version or hashlib.sha256(canonical.encode()).hexdigest()[:12]
         self.source, constants = _generate(self.checked, self.features)
@@ -104,6 +112,7 @@ class CompiledRuleset:
         exec(compile(self.source, f"<ruleset {self.version}>", "exec"), env)
         self._factory = env["_bind"]
         self._bound: weakref.WeakKeyDictionary[FeatureStore, Any] = weakref.WeakKeyDictionary()
+        self._structures: weakref.WeakKeyDictionary[FeatureStore, tuple] = weakref.WeakKeyDictionary()
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -116,12 +125,16 @@ class CompiledRuleset:
         """
         run = self._bound.get(store)
         if run is None:
-            args = []
-            for spec in self.features:
-                f = store.feature(spec)
-                args += [f.add, f.get]
-            run = self._bound[store] = self._factory(*args)
+            structures = self.structures(store)
+            run = self._bound[store] = self._factory(*[m for f in structures for m in (f.add, f.get)])
         return run
+
+    def structures(self, store: FeatureStore) -> tuple:
+        """The feature structures of ``store``, in the order of :attr:`features` (cached per store)."""
+        found = self._structures.get(store)
+        if found is None:
+            found = self._structures[store] = tuple(store.feature(s) for s in self.features)
+        return found
 
 
 def compile_ruleset(
