@@ -87,6 +87,13 @@ def test_decision_shape_and_explanations():
         ("b", (("sum(order_placed, amount, by=actor, window=1h)", 16),)),
         ("c", ()),
     ]
+    assert d.to_dict()["fired"][1] == {
+        "name": "b",
+        "action": "block",
+        "score": 70,
+        "reason": "",
+        "values": {"sum(order_placed, amount, by=actor, window=1h)": 16},
+    }
     # tenants never share feature keys
     other = decide(Event("3", t + 2, "u", "order_placed", "x", attrs={"amount": 6}), state, rs)
     assert other.action == "allow"

@@ -80,3 +80,26 @@ def test_big_key_switches_to_hyperloglog_within_error():
     again = SlidingDistinct.from_state(d.to_state())
     assert again.get("shop-1", 239_988) == d.get("shop-1", 239_988)
     assert d.memory_bytes() > 60 * 1024
+
+
+def test_hyperloglog_with_late_events_tracks_the_recount():
+    rng = random.Random(11)
+    d = SlidingDistinct(60_000, buckets=60, lateness_ms=60_000, exact_limit=50, precision=10)
+    retain = 120
+    accepted: list[tuple[int, str]] = []
+    head = None
+    errors = []
+    for i in range(8_000):
+        t = 100_000 + i * 20 - (rng.randrange(90_000) if rng.random() < 0.05 else 0)
+        v = f"v{rng.randrange(3_000)}"
+        b = t // 1000
+        if head is None or b > head:
+            head = b
+        if b > head - retain:
+            accepted.append((b, v))
+        got = d.add("k", t, v)
+        if i % 401 == 0 and i > 1_000:
+            exact = len({x for bb, x in accepted if b - 60 < bb <= b and bb > head - retain})
+            errors.append(abs(got - exact) / exact)
+    assert not d.is_exact("k")
+    assert max(errors) < 4 * 1.04 / 32

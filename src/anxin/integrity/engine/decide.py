@@ -68,6 +68,19 @@ class Decision(NamedTuple):
     fired: tuple[FiredRule, ...]
     ruleset_version: str
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict, for decision rows, API responses and the explanation page."""
+        return {
+            "event_id": self.event_id,
+            "action": self.action,
+            "score": self.score,
+            "fired": [
+                {"name": f.name, "action": f.action, "score": f.score, "reason": f.reason, "values": dict(f.values)}
+                for f in self.fired
+            ],
+            "ruleset_version": self.ruleset_version,
+        }
+
 
 class EngineState:
     """What a decision reads besides the event: features (updated in place), lists and labels.
