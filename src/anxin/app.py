@@ -27,6 +27,10 @@ from anxin.navigation import nav_for
 from anxin.portal import pages as portal_pages
 from anxin.regions import pages as region_pages
 from anxin.regions import routes as region_routes
+from anxin.service.stations import pages as station_pages
+from anxin.service.stations import routes as station_routes
+from anxin.service.technicians import pages as technician_pages
+from anxin.service.technicians import routes as technician_routes
 from anxin.store.db import make_engine, make_sessionmaker
 from anxin.web.templating import render_error_page
 from anxin.workspaces import pages as workspace_pages
@@ -76,11 +80,15 @@ def create_app(settings: Settings) -> FastAPI:
         auth_routes.router,
         region_routes.router,
         hotline_routes.router,
+        station_routes.router,
+        technician_routes.router,
         portal_pages.router,
         auth_pages.router,
         workspace_pages.router,
         region_pages.router,
         hotline_pages.router,
+        station_pages.router,
+        technician_pages.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")

@@ -8,6 +8,8 @@ Add a domain's ``models`` module here when it gains tables.
 
 from anxin.auth import models as auth_models
 from anxin.hotline import models as hotline_models
+from anxin.service.stations import models as station_models
+from anxin.service.technicians import models as technician_models
 from anxin.store.base import Base
 
-__all__ = ["Base", "auth_models", "hotline_models"]
+__all__ = ["Base", "auth_models", "hotline_models", "station_models", "technician_models"]

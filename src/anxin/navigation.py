@@ -27,6 +27,7 @@ _WORKSPACE_LABELS = {
 
 _EXTRA: dict[Role, list[NavItem]] = {
     Role.brand_admin: [
+        NavItem("/brand/network", N_("Service network")),
         NavItem("/hotline/registry", N_("Hotline registry")),
         NavItem("/accounts", N_("Accounts and API keys")),
     ],
@@ -46,7 +47,12 @@ _EXTRA: dict[Role, list[NavItem]] = {
 def nav_for(principal: object | None) -> list[NavItem]:
     """The links for whoever is calling (a Principal or None)."""
     role = getattr(principal, "role", None)
-    items = [NavItem("/", N_("Home")), NavItem("/hotline", N_("Check a number")), NavItem("/regions", N_("Regions"))]
+    items = [
+        NavItem("/", N_("Home")),
+        NavItem("/hotline", N_("Check a number")),
+        NavItem("/stations", N_("Service stations")),
+        NavItem("/regions", N_("Regions")),
+    ]
     if role is not None:
         items.append(NavItem(START_PAGES[role], _WORKSPACE_LABELS[role]))
         items.extend(_EXTRA.get(role, []))

@@ -45,6 +45,8 @@ class Permission(StrEnum):
     hotlines_register = "hotlines:register"
     hotlines_review = "hotlines:review"
     scans_review = "scans:review"
+    network_read = "network:read"
+    network_manage = "network:manage"
     page_consumer = "page:consumer"
     page_agent = "page:agent"
     page_dispatch = "page:dispatch"
@@ -70,6 +72,10 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.hotlines_register: frozenset({Role.brand_admin}),
     Permission.hotlines_review: frozenset({Role.platform_admin}),
     Permission.scans_review: frozenset({Role.risk_analyst, Role.platform_admin}),
+    Permission.network_read: frozenset(
+        {Role.agent, Role.dispatcher, Role.technician, Role.brand_admin, Role.platform_admin, Role.auditor}
+    ),
+    Permission.network_manage: frozenset({Role.brand_admin}),
     Permission.page_consumer: _EVERYONE,
     Permission.page_agent: frozenset({Role.agent, Role.brand_admin}),
     Permission.page_dispatch: frozenset({Role.dispatcher, Role.brand_admin}),
@@ -116,6 +122,8 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.hotlines_register: N_("Register the brand's hotlines"),
     Permission.hotlines_review: N_("Verify, reject and revoke hotlines"),
     Permission.scans_review: N_("Review scanned fake-hotline pages"),
+    Permission.network_read: N_("See stations and technicians"),
+    Permission.network_manage: N_("Manage stations and technicians"),
     Permission.page_consumer: N_("Consumer pages"),
     Permission.page_agent: N_("Intake desk"),
     Permission.page_dispatch: N_("Dispatch board"),

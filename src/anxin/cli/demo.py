@@ -13,6 +13,7 @@ from rich.table import Table
 from anxin.cli.common import DbOption, build_settings, console
 from anxin.demo.accounts import create_demo_accounts
 from anxin.demo.hotlines import create_demo_hotlines
+from anxin.demo.network import create_demo_network
 from anxin.store.db import make_engine, make_sessionmaker, unit_of_work
 from anxin.store.migrate import alembic_config, upgrade
 
@@ -34,6 +35,7 @@ def demo(
     with unit_of_work(make_sessionmaker(engine)) as session:
         accounts = create_demo_accounts(session)
         create_demo_hotlines(session)
+        create_demo_network(session)
     engine.dispose()
     if as_json:
         print(
