@@ -97,3 +97,12 @@ def test_decision_shape_and_explanations():
     # tenants never share feature keys
     other = decide(Event("3", t + 2, "u", "order_placed", "x", attrs={"amount": 6}), state, rs)
     assert other.action == "allow"
+
+
+def test_decide_all_equals_decide_one_by_one(market):
+    from anxin.integrity.engine import decide_all
+
+    rs = compile_ruleset(DEMO_RULES)
+    events = market.events[:5_000]
+    a, b = _state(), _state()
+    assert list(decide_all(events, a, rs)) == [decide(e, b, rs) for e in events]

@@ -187,3 +187,31 @@ def test_rule_sources_from_the_ui_compile_and_duplicates_are_refused():
         compile_ruleset([RuleSource("a", "true"), RuleSource("a", "false")])
     with pytest.raises(RuleSyntaxError, match="action"):
         compile_ruleset([RuleSource("a", "true", "ban")])
+
+
+def test_find_errors_reports_every_broken_rule():
+    from anxin.integrity.rules.language import Catalog, find_errors
+
+    errors = find_errors(
+        [
+            RuleSource("ok", "amount > 5"),
+            RuleSource("typo", "ammount > 5"),
+            RuleSource("syntax", "amount >"),
+            RuleSource("ok", "true"),
+            RuleSource("list", 'ip in list("nope")'),
+        ],
+        catalog=Catalog(lists=frozenset({"vpn"})),
+    )
+    assert [(e.rule, e.code, e.column) for e in errors] == [
+        ("typo", "rule_type", 1),
+        ("syntax", "rule_syntax", 9),
+        ("ok", "rule_syntax", 1),
+        ("list", "rule_type", 12),
+    ]
+
+
+def test_large_rulesets_compile():
+    from anxin.demo.marketplace import synthetic_rules
+
+    rs = compile_ruleset(synthetic_rules(2_000, seed=1))
+    assert len(rs) == 2_000 and len(rs.features) == 40

@@ -17,8 +17,9 @@ from anxin.integrity.engine.decide import (
     EngineState,
     FiredRule,
     decide,
+    decide_all,
     decide_interpreted,
     update_features,
 )
 
-__all__ = ["Decision", "EngineState", "FiredRule", "decide", "decide_interpreted", "update_features"]
+__all__ = ["Decision", "EngineState", "FiredRule", "decide", "decide_all", "decide_interpreted", "update_features"]

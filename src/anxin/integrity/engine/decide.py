@@ -37,7 +37,7 @@ so the UI can say *why* ("count(order_placed, by=device, window=1h) = 31").
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 from anxin.integrity.events.schema import Event
@@ -121,6 +121,15 @@ def decide(event: Event, state: EngineState, ruleset: CompiledRuleset) -> Decisi
     if not fired:
         return Decision(event.id, "allow", 0, (), ruleset.version)
     return _decision(event, state, ruleset, fired)
+
+
+def decide_all(events: Iterable[Event], state: EngineState, ruleset: CompiledRuleset) -> Iterator[Decision]:
+    """``decide`` over a stream in arrival order (backtest, replay); binds the ruleset once."""
+    run = ruleset.bind(state.features)
+    version = ruleset.version
+    for event in events:
+        fired = run(event, state.lists, state.labels)
+        yield _decision(event, state, ruleset, fired) if fired else Decision(event.id, "allow", 0, (), version)
 
 
 def _decision(event: Event, state: EngineState, ruleset: CompiledRuleset, fired: list[int]) -> Decision:

@@ -258,6 +258,28 @@ class Event:
         return out
 
 
+def edge_fields(event_type: str | None = None) -> dict[str, tuple[Any, Any]]:
+    """``{name: (annotation, default)}`` for ``pydantic.create_model`` at the HTTP edge.
+
+    With ``event_type``, the attributes of that type (all optional); without,
+    the common fields (``time`` accepts ms or an ISO string, so it is typed
+    ``int | str``). The edge still calls :func:`parse_event` for the checks.
+
+    >>> edge_fields()["id"], edge_fields("login")["success"]
+    ((<class 'str'>, Ellipsis), (bool | None, None))
+    """
+    if event_type is None:
+        out: dict[str, tuple[Any, Any]] = {}
+        for spec in COMMON_FIELDS:
+            annotation = int | str if spec.name == "time" else spec.python_type
+            out[spec.name] = (annotation, ...) if spec.required else (annotation | None, None)
+        return out
+    specs = EVENT_ATTRIBUTES.get(event_type)
+    if specs is None:
+        raise ValueError(f"unknown event type {event_type!r}; expected one of {list(EVENT_TYPES)}")
+    return {s.name: (s.python_type | None, None) for s in specs}
+
+
 def parse_time(value: Any, field_path: str = "time") -> int:
     """Event time in ms from an int (ms), or an ISO 8601 string with a zone; floats are rejected as ambiguous."""
     if isinstance(value, str):

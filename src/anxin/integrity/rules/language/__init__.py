@@ -52,7 +52,13 @@ anxin.integrity.rules.language.errors.RuleTypeError: bad line 1, column 15: coun
 """
 
 from anxin.integrity.rules.language.checker import Catalog, CheckedRule, check_rule
-from anxin.integrity.rules.language.compiler import CompiledRule, CompiledRuleset, RuleSource, compile_ruleset
+from anxin.integrity.rules.language.compiler import (
+    CompiledRule,
+    CompiledRuleset,
+    RuleSource,
+    compile_ruleset,
+    find_errors,
+)
 from anxin.integrity.rules.language.errors import RuleError, RuleSyntaxError, RuleTypeError
 from anxin.integrity.rules.language.nodes import unparse
 from anxin.integrity.rules.language.parser import RuleDef, parse_expression, parse_ruleset
@@ -71,6 +77,7 @@ __all__ = [
     "check_rule",
     "compile_ruleset",
     "evaluate",
+    "find_errors",
     "parse_expression",
     "parse_ruleset",
     "unparse",

@@ -41,7 +41,7 @@ from typing import Any
 from anxin.integrity.events.schema import EVENT_TYPES
 from anxin.integrity.features import FeatureSpec, FeatureStore
 from anxin.integrity.rules.language.checker import FIELDS, Catalog, CheckedRule, check_rule
-from anxin.integrity.rules.language.errors import RuleSyntaxError
+from anxin.integrity.rules.language.errors import RuleError, RuleSyntaxError
 from anxin.integrity.rules.language.nodes import Binary, Call, ListLit, Literal, Name, Node, Unary, unparse
 from anxin.integrity.rules.language.parser import ACTIONS, RuleDef, parse_expression, parse_ruleset
 
@@ -158,6 +158,24 @@ def compile_ruleset(
         if dup:
             raise RuleSyntaxError(f"a rule named {dup!r} already exists; names must be unique", 1, 1, dup)
     return CompiledRuleset([check_rule(d, catalog) for d in defs], version)
+
+
+def find_errors(rules: Sequence[RuleSource], *, catalog: Catalog | None = None) -> list[RuleError]:
+    """Every rule's first problem, for the editor's check button (``compile_ruleset`` stops at the first).
+
+    Positions are relative to each rule's condition text.
+    """
+    errors: list[RuleError] = []
+    names: set[str] = set()
+    for src in rules:
+        try:
+            if src.name in names:
+                raise RuleSyntaxError(f"a rule named {src.name!r} already exists; names must be unique", 1, 1, src.name)
+            names.add(src.name)
+            check_rule(src.parse(), catalog)
+        except RuleError as err:
+            errors.append(err)
+    return errors
 
 
 class _Gen:

@@ -44,7 +44,8 @@ from anxin.integrity.rules.language.nodes import Binary, Call, ListLit, Literal,
 
 ACTIONS = ("allow", "review", "block")
 KEYWORDS = {"and", "or", "not", "in", "true", "false", "null", "rule", "when", "then", "score", "reason"}
-MAX_RULE_TEXT = 100_000
+MAX_RULE_TEXT = 100_000  # one condition
+MAX_RULESET_TEXT = 5_000_000  # a whole ruleset file
 MAX_DEPTH = 60
 _DURATION_MS = {"ms": 1, "s": 1_000, "m": 60_000, "h": 3_600_000, "d": 86_400_000}
 
@@ -83,9 +84,9 @@ class RuleDef:
     line: int = 1
 
 
-def tokenize(text: str, rule: str | None = None) -> list[Token]:
-    if len(text) > MAX_RULE_TEXT:
-        raise RuleSyntaxError(f"rule text is longer than {MAX_RULE_TEXT} characters; split it", 1, 1, rule)
+def tokenize(text: str, rule: str | None = None, limit: int = MAX_RULE_TEXT) -> list[Token]:
+    if len(text) > limit:
+        raise RuleSyntaxError(f"rule text is longer than {limit} characters; split it", 1, 1, rule)
     tokens: list[Token] = []
     pos, line, line_start = 0, 1, 0
     while pos < len(text):
@@ -116,9 +117,9 @@ def tokenize(text: str, rule: str | None = None) -> list[Token]:
 
 
 class _Parser:
-    def __init__(self, text: str, rule: str | None = None, line_offset: int = 0):
+    def __init__(self, text: str, rule: str | None = None, line_offset: int = 0, limit: int = MAX_RULE_TEXT):
         self.rule = rule
-        self.toks = tokenize(text, rule)
+        self.toks = tokenize(text, rule, limit)
         if line_offset:
             self.toks = [Token(t.kind, t.text, t.value, t.line + line_offset, t.column) for t in self.toks]
         self.i = 0
@@ -329,4 +330,4 @@ def parse_expression(text: str, *, rule: str | None = None, line_offset: int = 0
 
 def parse_ruleset(text: str) -> list[RuleDef]:
     """Parse a ruleset file: any number of ``rule … when … then …`` blocks."""
-    return _Parser(text).ruleset()
+    return _Parser(text, limit=MAX_RULESET_TEXT).ruleset()
