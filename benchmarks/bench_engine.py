@@ -96,6 +96,16 @@ def run(quick: bool = False) -> BenchResult:
                 f"{total / 1e6:.1f} MB, {total / max(keys, 1):.0f} B per entry"
             )
             figures["bytes_per_feature_key"] = round(total / max(keys, 1))
+            by_kind: dict[str, list[int]] = {}
+            for spec in rs.features:
+                k, b = mem[spec.name]
+                acc = by_kind.setdefault(spec.kind, [0, 0])
+                acc[0] += k
+                acc[1] += b
+            notes.append(
+                "memory per key: "
+                + ", ".join(f"{kind} {b / max(k, 1):.0f} B" for kind, (k, b) in sorted(by_kind.items()))
+            )
     gc.unfreeze()
     notes.append(f"interpreted baseline at 500 rules: first {BASELINE_PREFIX_500:,} events only")
     notes.append("targets: ≥100k events/s and p99 ≤ 50 µs at 50 rules; ≥30k events/s at 500 rules")

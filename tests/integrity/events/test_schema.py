@@ -97,3 +97,19 @@ def test_field_specs_are_reusable_at_the_edge():
 def test_valid_events_round_trip(etype, actor, t):
     ev = Event("id", t, "tenant", etype, actor)
     assert parse_event(ev.to_dict()) == ev
+
+
+def test_entities_follow_the_schema():
+    from anxin.integrity.events.schema import entities
+
+    ev = parse_event(
+        base(type="transfer", attributes={"to_account": "a2", "amount": 5, "ip": "1.2.3.4", "payment": "p"})
+    )
+    assert [(e.kind, e.id) for e in entities(ev)] == [
+        ("account", "a1"),
+        ("ip", "1.2.3.4"),
+        ("payment", "p"),
+        ("account", "a2"),
+    ]
+    staff = parse_event(base(type="staff_override", attributes={"beneficiary": "a9"}))
+    assert [(e.kind, e.id) for e in entities(staff)] == [("staff", "a1"), ("account", "a9")]

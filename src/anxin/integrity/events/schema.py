@@ -258,6 +258,34 @@ class Event:
         return out
 
 
+@dataclass(frozen=True, slots=True)
+class EntityRef:
+    """An entity an event points to: its kind (one of ENTITY_KINDS) and its id within the tenant."""
+
+    kind: str
+    id: str
+
+
+def entities(event: Event) -> tuple[EntityRef, ...]:
+    """The entities ``event`` links together (actor, device, IP, address, payment, shop, item, order…).
+
+    Why: ring and collusion detectors build their account × device / IP /
+    address / payment graph from exactly these links, so they read them from
+    the schema instead of hard-coding attribute names.
+
+    >>> ev = Event("e", MIN_TIME_MS, "t", "order_placed", "a1", attrs={"device": "d1", "shop": "s1", "amount": 5})
+    >>> [(e.kind, e.id) for e in entities(ev)]
+    [('account', 'a1'), ('device', 'd1'), ('shop', 's1')]
+    """
+    out = [EntityRef("staff" if event.type == "staff_override" else "account", event.actor)]
+    for spec in EVENT_ATTRIBUTES.get(event.type, ()):
+        if spec.entity is not None:
+            value = event.attrs.get(spec.name)
+            if value is not None:
+                out.append(EntityRef(spec.entity, value))
+    return tuple(out)
+
+
 def edge_fields(event_type: str | None = None) -> dict[str, tuple[Any, Any]]:
     """``{name: (annotation, default)}`` for ``pydantic.create_model`` at the HTTP edge.
 
