@@ -17,6 +17,9 @@ FEATURES = [
     "sum(order_placed, amount, by=shop, window=1h)",
     "distinct([login, order_placed], actor, by=device, window=1h)",
     "spike(order_placed, by=shop, bucket=1h)",
+    "distinct(any, type, by=actor, window=10m)",
+    "sum(any, hour, by=type, window=1m)",
+    "count([login, review], by=subject, window=1m)",
 ]
 NUM_FIELDS = ["amount", "quantity", "rating", "hour", "dwell_ms"]
 STR_FIELDS = ["actor", "device", "shop", "text", "subject"]

@@ -202,7 +202,7 @@ class _Gen:
         if isinstance(node, Literal):
             return repr(node.value)
         if isinstance(node, Name):
-            return {"type": "ty", "time": "t"}.get(node.id, f"v_{node.id}")
+            return _var(node.id)
         if isinstance(node, ListLit):
             value = frozenset(i.value for i in node.items)  # type: ignore[attr-defined]
             name = self.constant_names.get(value)
@@ -259,7 +259,8 @@ class _Gen:
             self.used_features.add(i)
             if i in self.updated:
                 return f"f{i}"
-            fetch = f"(0 if v_{spec.by} is None else F{i}_get(pre + v_{spec.by}, t))"
+            by = _var(spec.by)
+            fetch = f"(0 if {by} is None else F{i}_get(pre + {by}, t))"
             return f"(f{i} if f{i} is not _U else (f{i} := {fetch}))"
         fn = node.func
         if fn == "list":
@@ -284,6 +285,11 @@ class _Gen:
         names = [self.t() for _ in args]
         test = " or ".join(f"({n} := {a}) is None" for n, a in zip(names, args, strict=True))
         return f"(None if {test} else {fn}({', '.join(names)}))"
+
+
+def _var(name: str) -> str:
+    """The local holding a field's value in generated code (type and time are always loaded)."""
+    return {"type": "ty", "time": "t"}.get(name, f"v_{name}")
 
 
 def _field_load(name: str) -> str:
@@ -337,13 +343,14 @@ def _generate(checked: Sequence[CheckedRule], features: Sequence[FeatureSpec]) -
         lines += [f"v_{f} = {_field_load(f)}" for f in sorted(fields)]
         for i in updated:
             s = features[i]
-            key = f"pre + v_{s.by}"
+            by, val = _var(s.by), _var(s.field or "")
+            key = f"pre + {by}"
             if s.kind in ("count", "spike"):
-                lines.append(f"f{i} = 0 if v_{s.by} is None else F{i}_add({key}, t, 1)")
+                lines.append(f"f{i} = 0 if {by} is None else F{i}_add({key}, t, 1)")
             else:
                 lines.append(
-                    f"f{i} = 0 if v_{s.by} is None else (F{i}_get({key}, t) if v_{s.field} is None "
-                    f"else F{i}_add({key}, t, v_{s.field}))"
+                    f"f{i} = 0 if {by} is None else (F{i}_get({key}, t) if {val} is None "
+                    f"else F{i}_add({key}, t, {val}))"
                 )
         lines += [f"f{i} = _U" for i in read]
         lines.append("fired = []")
