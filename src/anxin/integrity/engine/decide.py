@@ -89,6 +89,10 @@ class EngineState:
     ``labels`` maps a label name to the set of entity values detectors gave it
     (``label(actor, "ring_member")``). Replace a whole list or label with
     :meth:`set_list` / :meth:`set_labels` so a decision never sees half an update.
+
+    Feature keys are tenant-scoped inside the store; list and label values are
+    the raw entity ids, so a runner serving tenants with separate lists keeps
+    one state per tenant.
     """
 
     __slots__ = ("features", "labels", "lists")
@@ -116,7 +120,13 @@ def _allow(event_id: str, version: str) -> Decision:
 
 
 def decide(event: Event, state: EngineState, ruleset: CompiledRuleset) -> Decision:
-    """Update features with ``event`` and decide it with ``ruleset``; deterministic and I/O-free."""
+    """Update features with ``event`` and decide it with ``ruleset``; deterministic and I/O-free.
+
+    ``event`` must carry schema-typed attributes (build it with
+    ``parse_event``); the engine does not re-validate on the hot path.
+    Deduplication by event id belongs to the runner (the journal answers a
+    duplicate with its first decision): deciding an event twice counts it twice.
+    """
     fired = ruleset.bind(state.features)(event, state.lists, state.labels)
     if not fired:
         return Decision(event.id, "allow", 0, (), ruleset.version)
