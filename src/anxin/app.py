@@ -25,12 +25,14 @@ from anxin.hotline import pages as hotline_pages
 from anxin.hotline import routes as hotline_routes
 from anxin.navigation import nav_for
 from anxin.portal import pages as portal_pages
+from anxin.privacy.keyfile import load_key_ring
 from anxin.regions import pages as region_pages
 from anxin.regions import routes as region_routes
 from anxin.service.stations import pages as station_pages
 from anxin.service.stations import routes as station_routes
 from anxin.service.technicians import pages as technician_pages
 from anxin.service.technicians import routes as technician_routes
+from anxin.service.tickets import routes as ticket_routes
 from anxin.store.db import make_engine, make_sessionmaker
 from anxin.web.templating import render_error_page
 from anxin.workspaces import pages as workspace_pages
@@ -52,6 +54,9 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = make_engine(settings.resolved_database_url)
+        app.state.key_ring = load_key_ring(
+            key_file=settings.resolved_key_file, keys_json=settings.keys.get_secret_value()
+        )
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
         try:
@@ -82,6 +87,7 @@ def create_app(settings: Settings) -> FastAPI:
         hotline_routes.router,
         station_routes.router,
         technician_routes.router,
+        ticket_routes.router,
         portal_pages.router,
         auth_pages.router,
         workspace_pages.router,

@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from anxin.config import Settings
+from anxin.privacy.crypto import KeyRing
 from anxin.store.db import unit_of_work
 
 LOCALES = ("zh", "en")
@@ -22,6 +23,10 @@ LOCALE_COOKIE = "anxin_locale"
 def get_session(request: Request) -> Iterator[Session]:
     with unit_of_work(request.app.state.sessionmaker) as session:
         yield session
+
+
+def get_key_ring(request: Request) -> KeyRing:
+    return request.app.state.key_ring
 
 
 def get_settings(request: Request) -> Settings:
@@ -53,4 +58,5 @@ def get_locale(request: Request) -> str:
 # commit failure reaches the client. FastAPI's default ("request") would commit after the response.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+KeyRingDep = Annotated[KeyRing, Depends(get_key_ring)]
 LocaleDep = Annotated[str, Depends(get_locale)]

@@ -45,6 +45,9 @@ class Permission(StrEnum):
     hotlines_register = "hotlines:register"
     hotlines_review = "hotlines:review"
     scans_review = "scans:review"
+    tickets_create = "tickets:create"
+    tickets_read = "tickets:read"
+    tickets_update = "tickets:update"
     network_read = "network:read"
     network_manage = "network:manage"
     page_consumer = "page:consumer"
@@ -72,6 +75,11 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.hotlines_register: frozenset({Role.brand_admin}),
     Permission.hotlines_review: frozenset({Role.platform_admin}),
     Permission.scans_review: frozenset({Role.risk_analyst, Role.platform_admin}),
+    Permission.tickets_create: frozenset({Role.agent, Role.brand_admin}),
+    Permission.tickets_read: frozenset(
+        {Role.agent, Role.dispatcher, Role.brand_admin, Role.platform_admin, Role.auditor}
+    ),
+    Permission.tickets_update: frozenset({Role.agent, Role.dispatcher, Role.brand_admin}),
     Permission.network_read: frozenset(
         {Role.agent, Role.dispatcher, Role.technician, Role.brand_admin, Role.platform_admin, Role.auditor}
     ),
@@ -122,6 +130,9 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.hotlines_register: N_("Register the brand's hotlines"),
     Permission.hotlines_review: N_("Verify, reject and revoke hotlines"),
     Permission.scans_review: N_("Review scanned fake-hotline pages"),
+    Permission.tickets_create: N_("Take repair requests"),
+    Permission.tickets_read: N_("See tickets"),
+    Permission.tickets_update: N_("Move tickets through their lifecycle"),
     Permission.network_read: N_("See stations and technicians"),
     Permission.network_manage: N_("Manage stations and technicians"),
     Permission.page_consumer: N_("Consumer pages"),

@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from anxin.config import Settings
 from anxin.errors import AnxinError
+from anxin.privacy.crypto import KeyRing
+from anxin.privacy.keyfile import load_key_ring
 from anxin.store.db import make_engine, make_sessionmaker, unit_of_work
 from anxin.store.migrate import upgrade
 
@@ -48,6 +50,11 @@ def database_session(db: Path | None = None) -> Iterator[Session]:
             yield session
     finally:
         engine.dispose()
+
+
+def key_ring(settings: Settings) -> KeyRing:
+    """The field-encryption keys the server would use (ANXIN_KEYS or the key file, created on first use)."""
+    return load_key_ring(key_file=settings.resolved_key_file, keys_json=settings.keys.get_secret_value())
 
 
 DbOption = typer.Option(None, "--db", help="SQLite file to use instead of ANXIN_DATABASE_URL / ./var/anxin.db.")

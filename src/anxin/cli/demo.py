@@ -10,10 +10,11 @@ from alembic import command
 from rich.console import Console
 from rich.table import Table
 
-from anxin.cli.common import DbOption, build_settings, console
+from anxin.cli.common import DbOption, build_settings, console, key_ring
 from anxin.demo.accounts import create_demo_accounts
 from anxin.demo.hotlines import create_demo_hotlines
 from anxin.demo.network import create_demo_network
+from anxin.demo.tickets import create_demo_tickets
 from anxin.store.db import make_engine, make_sessionmaker, unit_of_work
 from anxin.store.migrate import alembic_config, upgrade
 
@@ -36,6 +37,7 @@ def demo(
         accounts = create_demo_accounts(session)
         create_demo_hotlines(session)
         create_demo_network(session)
+        create_demo_tickets(session, key_ring(settings))
     engine.dispose()
     if as_json:
         print(

@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from anxin.clocks.weekly import parse_weekly_hours
+from anxin.errors import InvalidInput
 from anxin.regions.codes import service_area_code
 
-ServiceAreaCode = Annotated[str, AfterValidator(service_area_code)]
-WeeklyHours = Annotated[dict[str, list[str]], AfterValidator(parse_weekly_hours)]
+T = TypeVar("T")
+
+
+def _field_error(check: Callable[[T], T]) -> Callable[[T], T]:
+    """Run a domain check inside Pydantic so its InvalidInput becomes a field error with the field's path."""
+
+    def validate(value: T) -> T:
+        try:
+            return check(value)
+        except InvalidInput as exc:
+            raise ValueError(exc.message) from None
+
+    return validate
+
+
+ServiceAreaCode = Annotated[str, AfterValidator(_field_error(service_area_code))]
+WeeklyHours = Annotated[dict[str, list[str]], AfterValidator(_field_error(parse_weekly_hours))]
 
 
 class StationCreate(BaseModel):

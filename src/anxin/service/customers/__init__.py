@@ -1,0 +1,1 @@
+"""Customers of a brand: phone and name sealed at rest, found again by the phone's blind index."""

@@ -1,0 +1,49 @@
+"""Tickets and their recorded moves. Address and description are sealed; the region code is not (dispatch needs it)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from anxin.store.base import Base, UtcDateTime, utcnow
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str | None] = mapped_column(String(24), unique=True)  # AX20261124000123; set after insert
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))  # phone / online
+    region_code: Mapped[str] = mapped_column(String(12), index=True)
+    address_sealed: Mapped[str] = mapped_column(Text)
+    lock_model: Mapped[str] = mapped_column(String(64))
+    fault: Mapped[str] = mapped_column(String(32))
+    description_sealed: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), index=True, default="received")
+    queue_reason: Mapped[str | None] = mapped_column(String(256))  # why it waits outside the normal flow
+    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - optimistic locking: concurrent edits conflict
+
+
+class TicketEvent(Base):
+    """One move of a ticket: from, to, who (an account, or the customer online), when, why."""
+
+    __tablename__ = "ticket_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_label: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

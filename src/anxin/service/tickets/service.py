@@ -1,0 +1,208 @@
+"""Ticket use cases: intake (every request accepted and numbered), moves, merge, tracking. Never commits.
+
+有问题必受理: a request is never refused for where it comes from. One outside
+every station's coverage is still numbered and waits with a ``queue_reason``
+for the brand to arrange service; a likely duplicate is accepted and offered
+for merging, not dropped.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from anxin.auth import service as auth
+from anxin.auth import tenancy
+from anxin.errors import Conflict, Forbidden, NotFound
+from anxin.privacy.crypto import KeyRing
+from anxin.privacy.masking import mask_address
+from anxin.regions.gazetteer import default_gazetteer
+from anxin.service.customers import service as customers
+from anxin.service.customers.models import Customer
+from anxin.service.stations import service as stations
+from anxin.service.tickets.dedupe import OpenTicket, likely_duplicate
+from anxin.service.tickets.lifecycle import OPEN, Status, check_transition
+from anxin.service.tickets.models import Ticket, TicketEvent
+from anxin.service.tickets.schemas import RepairRequest, TicketRead, TrackingRead, TrackingStep
+from anxin.store.base import utcnow
+
+ADDRESS = "tickets.address"
+DESCRIPTION = "tickets.description"
+CUSTOMER_ONLINE = "customer (online)"
+
+
+def _actor_label(actor: auth.Principal | None) -> str:
+    return actor.username if actor is not None else CUSTOMER_ONLINE
+
+
+def _record(session: Session, ticket: Ticket, to: Status, actor: auth.Principal | None, note: str = "") -> None:
+    session.add(
+        TicketEvent(
+            ticket_id=ticket.id,
+            from_status=None if to is Status.received and ticket.number is None else ticket.status,
+            to_status=to.value,
+            actor_id=actor.user_id if actor is not None and actor.via == "session" else None,
+            actor_label=_actor_label(actor),
+            note=note,
+        )
+    )
+
+
+def create_ticket(
+    session: Session,
+    keys: KeyRing,
+    *,
+    request: RepairRequest,
+    channel: str,
+    actor: auth.Principal | None,
+    now: datetime | None = None,
+) -> tuple[Ticket, int | None]:
+    """Number and store a request; returns the ticket and the id of an open ticket it likely duplicates."""
+    now = now or utcnow()
+    if actor is not None and actor.brand_id is not None and actor.brand_id != request.brand_id:
+        raise Forbidden("you take requests for your own brand only", message_zh="只能受理本品牌的报修")
+    tenancy.get_brand(session, brand_id=request.brand_id)
+    customer = customers.find_or_create_customer(
+        session, keys, brand_id=request.brand_id, phone=request.phone, name=request.name
+    )
+    open_tickets = session.execute(
+        select(Ticket.id, Ticket.fault, Ticket.created_at).where(
+            Ticket.customer_id == customer.id, Ticket.status.in_([s.value for s in OPEN])
+        )
+    )
+    duplicate = likely_duplicate([OpenTicket(*row) for row in open_tickets], fault=request.fault.value, now=now)
+    covered = stations.covering_stations(session, region_code=request.region_code, brand_id=request.brand_id)
+    queue_reason = None
+    if not any(kind == "full" for _station, kind in covered):
+        queue_reason = f"no station of the brand serves {default_gazetteer().full_name(request.region_code)} yet"
+    ticket = Ticket(
+        brand_id=request.brand_id,
+        customer_id=customer.id,
+        channel=channel,
+        region_code=request.region_code,
+        address_sealed=keys.seal(request.address, context=ADDRESS),
+        lock_model=request.lock_model,
+        fault=request.fault.value,
+        description_sealed=keys.seal(request.description, context=DESCRIPTION),
+        status=Status.received.value,
+        queue_reason=queue_reason,
+        created_by=actor.user_id if actor is not None and actor.via == "session" else None,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(ticket)
+    session.flush()
+    _record(session, ticket, Status.received, actor, note=queue_reason or "")
+    ticket.number = f"AX{now:%Y%m%d}{ticket.id:06d}"
+    session.flush()
+    return ticket, duplicate
+
+
+def get_ticket(session: Session, *, ticket_id: int, viewer: auth.Principal) -> Ticket:
+    ticket = session.get(Ticket, ticket_id)
+    if ticket is None or not viewer.can_see_brand(ticket.brand_id):
+        raise NotFound(f"ticket {ticket_id} does not exist", message_zh=f"工单 {ticket_id} 不存在")
+    return ticket
+
+
+def list_tickets(
+    session: Session, *, viewer: auth.Principal, status: Status | None = None, limit: int = 200
+) -> list[Ticket]:
+    query = select(Ticket).order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(limit)
+    if viewer.brand_id is not None:
+        query = query.where(Ticket.brand_id == viewer.brand_id)
+    if status is not None:
+        query = query.where(Ticket.status == status.value)
+    return list(session.scalars(query))
+
+
+def history(session: Session, *, ticket_id: int) -> list[TicketEvent]:
+    return list(session.scalars(select(TicketEvent).where(TicketEvent.ticket_id == ticket_id).order_by(TicketEvent.id)))
+
+
+def move(session: Session, *, ticket_id: int, to: Status, version: int, note: str, actor: auth.Principal) -> Ticket:
+    """Change the status if the move is legal and nobody changed the ticket since ``version`` was read."""
+    ticket = get_ticket(session, ticket_id=ticket_id, viewer=actor)
+    if ticket.version != version:
+        raise Conflict(
+            f"ticket {ticket.number} was changed by someone else (version {ticket.version}, you had {version}); reload",
+            message_zh="工单已被他人修改，请刷新后重试",
+            detail={"version": ticket.version},
+        )
+    check_transition(ticket.status, to.value)
+    _record(session, ticket, to, actor, note)
+    ticket.status = to.value
+    ticket.updated_at = utcnow()
+    try:
+        session.flush()
+    except StaleDataError:  # another transaction updated the row between our read and this write
+        raise Conflict(
+            f"ticket {ticket.number} was changed at the same moment; reload",
+            message_zh="工单刚被他人修改，请刷新后重试",
+        ) from None
+    return ticket
+
+
+def merge_into(session: Session, *, ticket_id: int, target_id: int, actor: auth.Principal) -> Ticket:
+    """Close a duplicate by pointing it at the ticket it repeats (same customer); its history stays."""
+    ticket = get_ticket(session, ticket_id=ticket_id, viewer=actor)
+    target = get_ticket(session, ticket_id=target_id, viewer=actor)
+    if target.customer_id != ticket.customer_id or target.id == ticket.id:
+        raise Conflict(
+            "only another ticket of the same customer can be merged into", message_zh="只能合并到同一客户的其他工单"
+        )
+    ticket.duplicate_of = target.id
+    return move(
+        session,
+        ticket_id=ticket.id,
+        to=Status.cancelled,
+        version=ticket.version,
+        note=f"merged into {target.number}",
+        actor=actor,
+    )
+
+
+def to_read(session: Session, keys: KeyRing, ticket: Ticket) -> TicketRead:
+    customer = session.get(Customer, ticket.customer_id)
+    assert customer is not None
+    region = default_gazetteer().full_name(ticket.region_code)
+    return TicketRead(
+        id=ticket.id,
+        number=ticket.number or "",
+        brand_id=ticket.brand_id,
+        channel=ticket.channel,
+        status=Status(ticket.status),
+        region_code=ticket.region_code,
+        region=region,
+        lock_model=ticket.lock_model,
+        fault=ticket.fault,
+        customer=customers.masked_name(keys, customer),
+        phone=customer.phone_masked,
+        address=mask_address(region),
+        queue_reason=ticket.queue_reason,
+        duplicate_of=ticket.duplicate_of,
+        version=ticket.version,
+        created_at=ticket.created_at,
+        updated_at=ticket.updated_at,
+    )
+
+
+def track(session: Session, keys: KeyRing, *, number: str, phone: str) -> TrackingRead:
+    """Progress for whoever holds both the ticket number and the phone it was booked with (no login)."""
+    not_found = NotFound("no ticket with this number and phone", message_zh="没有找到与该号码匹配的工单")
+    ticket = session.scalar(select(Ticket).where(Ticket.number == number.strip().upper()))
+    if ticket is None:
+        raise not_found
+    customer = session.get(Customer, ticket.customer_id)
+    if customer is None or customer.phone_index != customers.phone_index(keys, customers.customer_phone(phone)):
+        raise not_found  # the same answer, so numbers cannot be probed without the phone
+    return TrackingRead(
+        number=ticket.number or "",
+        status=Status(ticket.status),
+        lock_model=ticket.lock_model,
+        region=default_gazetteer().full_name(ticket.region_code),
+        history=[TrackingStep.model_validate(e) for e in history(session, ticket_id=ticket.id)],
+    )

@@ -1,0 +1,73 @@
+"""Tickets over real HTTP: agent intake, online request, moves with versions, public tracking."""
+
+from __future__ import annotations
+
+import pytest
+
+from anxin.demo.network import create_demo_network
+
+
+@pytest.fixture
+def network(db, demo):
+    create_demo_network(db)
+    db.commit()
+
+
+BODY = {
+    "brand_id": 1,
+    "phone": "13800138000",
+    "name": "陈晨",
+    "region_code": "330102",
+    "address": "望江路 18 号",
+    "lock_model": "S1",
+    "fault": "fingerprint",
+    "description": "指纹识别不了",
+}
+
+
+def test_online_request_then_track_and_agent_moves(live_server, network, login_as):
+    with live_server.client() as public:
+        receipt = public.post("/api/repair-requests", json=BODY)
+        assert receipt.status_code == 201, receipt.text
+        number = receipt.json()["number"]
+        tracked = public.get("/api/track", params={"number": number, "phone": "138-0013-8000"})
+        assert tracked.status_code == 200 and tracked.json()["status"] == "received"
+        assert public.get("/api/track", params={"number": number, "phone": "13900000000"}).status_code == 404
+    agent = login_as("antu-dispatch")
+    with agent.client(live_server.url) as client:
+        [ticket] = client.get("/api/tickets").json()
+        assert ticket["phone"] == "138****8000" and ticket["customer"] == "陈*"
+        moved = client.post(
+            f"/api/tickets/{ticket['id']}/moves",
+            json={"status": "dispatched", "version": ticket["version"]},
+            headers={"X-CSRF-Token": agent.csrf},
+        )
+        assert moved.status_code == 200 and moved.json()["status"] == "dispatched"
+        stale = client.post(
+            f"/api/tickets/{ticket['id']}/moves",
+            json={"status": "cancelled", "version": ticket["version"]},
+            headers={"X-CSRF-Token": agent.csrf},
+        )
+        assert stale.status_code == 409 and stale.json()["error"] == "conflict"
+
+
+def test_agent_intake_reports_likely_duplicate(live_server, network, login_as):
+    agent = login_as("antu-agent")
+    with agent.client(live_server.url) as client:
+        headers = {"X-CSRF-Token": agent.csrf}
+        first = client.post("/api/tickets", json=BODY, headers=headers)
+        second = client.post("/api/tickets", json=BODY | {"name": ""}, headers=headers)
+    assert first.status_code == 201 and second.status_code == 201
+    assert second.json()["likely_duplicate_of"] == first.json()["ticket"]["id"]
+
+
+def test_bad_requests_get_field_errors(live_server, network):
+    with live_server.client() as public:
+        bad_region = public.post("/api/repair-requests", json=BODY | {"region_code": "33"})
+        assert bad_region.status_code == 422 and "region_code" in {
+            e["field"] for e in bad_region.json()["detail"]["errors"]
+        }
+        bad_phone = public.post("/api/repair-requests", json=BODY | {"phone": "12345"})
+        assert bad_phone.status_code == 422
+        unknown_field = public.post("/api/repair-requests", json=BODY | {"vip": True})
+        assert unknown_field.status_code == 422
