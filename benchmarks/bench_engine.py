@@ -24,6 +24,7 @@ import time
 from anxin.benchmarking import BenchResult
 from anxin.demo.marketplace import generate, synthetic_rules
 from anxin.integrity.engine import EngineState, decide, decide_interpreted
+from anxin.integrity.features import FeatureStore
 from anxin.integrity.rules.language import compile_ruleset
 
 NAME = "engine"
@@ -96,6 +97,15 @@ def run(quick: bool = False) -> BenchResult:
                 f"{total / 1e6:.1f} MB, {total / max(keys, 1):.0f} B per entry"
             )
             figures["bytes_per_feature_key"] = round(total / max(keys, 1))
+            t0 = time.perf_counter()
+            blob = state.features.snapshot()
+            t1 = time.perf_counter()
+            FeatureStore.restore(blob)
+            t2 = time.perf_counter()
+            notes.append(
+                f"feature snapshot: {len(blob) / 1e6:.1f} MB, written in {(t1 - t0) * 1000:.0f} ms, "
+                f"restored in {(t2 - t1) * 1000:.0f} ms"
+            )
             by_kind: dict[str, list[int]] = {}
             for spec in rs.features:
                 k, b = mem[spec.name]
