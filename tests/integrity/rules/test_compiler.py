@@ -188,6 +188,9 @@ def test_rule_sources_from_the_ui_compile_and_duplicates_are_refused():
     )
     with pytest.raises(RuleSyntaxError, match="already exists"):
         compile_ruleset([RuleSource("a", "true"), RuleSource("a", "false")])
+    for bad in ("规则", "rule", "a-b", ""):
+        with pytest.raises(RuleSyntaxError, match="rule name"):
+            compile_ruleset([RuleSource(bad, "true")])
     with pytest.raises(RuleSyntaxError, match="action"):
         compile_ruleset([RuleSource("a", "true", "ban")])
 

@@ -33,6 +33,7 @@ features counting its type).
 from __future__ import annotations
 
 import hashlib
+import re
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -43,9 +44,10 @@ from anxin.integrity.features import FeatureSpec, FeatureStore
 from anxin.integrity.rules.language.checker import FIELDS, Catalog, CheckedRule, check_rule
 from anxin.integrity.rules.language.errors import RuleError, RuleSyntaxError
 from anxin.integrity.rules.language.nodes import Binary, Call, ListLit, Literal, Name, Node, Unary, unparse
-from anxin.integrity.rules.language.parser import ACTIONS, RuleDef, parse_expression, parse_ruleset
+from anxin.integrity.rules.language.parser import ACTIONS, KEYWORDS, RuleDef, parse_expression, parse_ruleset
 
 _ORDER_OPS = ("<", "<=", ">", ">=")
+_RULE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +61,7 @@ class RuleSource:
     reason: str = ""
 
     def parse(self) -> RuleDef:
-        if not self.name.isidentifier():
+        if not _RULE_NAME.fullmatch(self.name) or self.name in KEYWORDS:
             raise RuleSyntaxError("a rule name uses letters, digits and _ only, e.g. many_orders_1h", 1, 1, self.name)
         if self.action not in ACTIONS:
             raise RuleSyntaxError(f"action must be one of {', '.join(ACTIONS)}, got {self.action!r}", 1, 1, self.name)
