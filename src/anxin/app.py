@@ -32,6 +32,7 @@ from anxin.service.stations import pages as station_pages
 from anxin.service.stations import routes as station_routes
 from anxin.service.technicians import pages as technician_pages
 from anxin.service.technicians import routes as technician_routes
+from anxin.service.tickets import pages as ticket_pages
 from anxin.service.tickets import routes as ticket_routes
 from anxin.store.db import make_engine, make_sessionmaker
 from anxin.web.templating import render_error_page
@@ -95,6 +96,7 @@ def create_app(settings: Settings) -> FastAPI:
         hotline_pages.router,
         station_pages.router,
         technician_pages.router,
+        ticket_pages.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")

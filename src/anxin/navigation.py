@@ -25,8 +25,13 @@ _WORKSPACE_LABELS = {
     Role.platform_admin: N_("Platform admin"),
 }
 
+_TICKETS = [NavItem("/tickets/new", N_("Take a request")), NavItem("/tickets", N_("Tickets"))]
+
 _EXTRA: dict[Role, list[NavItem]] = {
+    Role.agent: _TICKETS,
+    Role.dispatcher: [NavItem("/tickets", N_("Tickets"))],
     Role.brand_admin: [
+        *_TICKETS,
         NavItem("/brand/network", N_("Service network")),
         NavItem("/hotline/registry", N_("Hotline registry")),
         NavItem("/accounts", N_("Accounts and API keys")),
@@ -49,9 +54,10 @@ def nav_for(principal: object | None) -> list[NavItem]:
     role = getattr(principal, "role", None)
     items = [
         NavItem("/", N_("Home")),
+        NavItem("/repair", N_("Book a repair")),
+        NavItem("/track", N_("Track a repair")),
         NavItem("/hotline", N_("Check a number")),
         NavItem("/stations", N_("Service stations")),
-        NavItem("/regions", N_("Regions")),
     ]
     if role is not None:
         items.append(NavItem(START_PAGES[role], _WORKSPACE_LABELS[role]))

@@ -119,6 +119,16 @@ def list_tickets(
     return list(session.scalars(query))
 
 
+def open_tickets_of(session: Session, *, customer_id: int) -> list[Ticket]:
+    """A customer's tickets that are still open, newest first (shown to the agent while the customer is on the line)."""
+    query = (
+        select(Ticket)
+        .where(Ticket.customer_id == customer_id, Ticket.status.in_([s.value for s in OPEN]))
+        .order_by(Ticket.created_at.desc())
+    )
+    return list(session.scalars(query))
+
+
 def history(session: Session, *, ticket_id: int) -> list[TicketEvent]:
     return list(session.scalars(select(TicketEvent).where(TicketEvent.ticket_id == ticket_id).order_by(TicketEvent.id)))
 

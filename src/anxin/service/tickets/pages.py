@@ -1,0 +1,224 @@
+"""Ticket pages: the online repair form and tracking (public), the agent's intake desk, the ticket board."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse
+from pydantic import ValidationError
+
+from anxin.api.deps import KeyRingDep, SessionDep, get_locale
+from anxin.api.ratelimit import rate_limited
+from anxin.auth import service as auth
+from anxin.auth import tenancy
+from anxin.auth.guard import Allow, MaybePrincipal
+from anxin.auth.permissions import Permission
+from anxin.errors import AnxinError
+from anxin.regions import service as regions
+from anxin.service.customers import service as customers
+from anxin.service.tickets import service as tickets
+from anxin.service.tickets.lifecycle import LABELS, TRANSITIONS, Status
+from anxin.service.tickets.routes import ONLINE_REQUESTS_PER_MINUTE, TRACKS_PER_MINUTE
+from anxin.service.tickets.schemas import FAULT_LABELS, Fault, RepairRequest
+from anxin.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+TicketCreator = Annotated[auth.Principal, Depends(Allow(Permission.tickets_create))]
+TicketReader = Annotated[auth.Principal, Depends(Allow(Permission.tickets_read))]
+TicketUpdater = Annotated[auth.Principal, Depends(Allow(Permission.tickets_update))]
+FIELDS = ("brand_id", "phone", "name", "region_code", "address", "lock_model", "fault", "description")
+
+
+async def _form(request: Request) -> dict[str, str]:
+    return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+
+
+FormData = Annotated[dict[str, str], Depends(_form)]
+
+
+def _labels() -> dict[str, object]:
+    return {"status_labels": LABELS, "fault_labels": FAULT_LABELS, "faults": list(Fault)}
+
+
+def _form_page(
+    request: Request,
+    session: SessionDep,
+    template: str,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    message: str | None = None,
+    status: int = 200,
+    brand_id: int | None = None,
+    extra: dict[str, object] | None = None,
+):
+    """The request form (online or agent) with what was typed kept and errors next to their fields."""
+    values = values or {}
+    code = values.get("region_code") or None
+    levels, selected = regions.picker_levels(code)
+    brands = [b for b in tenancy.list_brands(session) if brand_id is None or b.id == brand_id]
+    context = {
+        "values": values,
+        "errors": errors or {},
+        "message": message,
+        "brands": brands,
+        "levels": levels,
+        "selected": selected,
+        "detail": regions.detail(selected) if selected else None,
+        **_labels(),
+        **(extra or {}),
+    }
+    return render(request, template, context, status=status)
+
+
+def _validate(form: dict[str, str]) -> RepairRequest:
+    return RepairRequest.model_validate({k: form.get(k, "") for k in FIELDS} | {"brand_id": form.get("brand_id") or 0})
+
+
+def _field_errors(request: Request, exc: ValidationError | AnxinError) -> tuple[dict[str, str], str]:
+    zh = get_locale(request) == "zh"
+    if isinstance(exc, AnxinError):
+        field = str(exc.detail.get("field", ""))
+        return ({field: exc.localized(get_locale(request))} if field else {}), exc.localized(get_locale(request))
+    errors = {str(e["loc"][0]): e["msg"] for e in exc.errors()}
+    return errors, ("请检查标出的字段" if zh else "check the marked fields")
+
+
+@router.get("/repair")
+def repair_form(request: Request, session: SessionDep, _caller: MaybePrincipal):
+    return _form_page(request, session, "repair.html")
+
+
+@router.post("/repair", dependencies=[Depends(rate_limited("repair-request", limit=ONLINE_REQUESTS_PER_MINUTE))])
+def repair_submit(request: Request, session: SessionDep, keys: KeyRingDep, _caller: MaybePrincipal, form: FormData):
+    try:
+        ticket, duplicate = tickets.create_ticket(session, keys, request=_validate(form), channel="online", actor=None)
+    except (ValidationError, AnxinError) as exc:
+        session.rollback()
+        errors, message = _field_errors(request, exc)
+        return _form_page(request, session, "repair.html", values=form, errors=errors, message=message, status=422)
+    context = {"ticket": ticket, "duplicate": duplicate, **_labels()}
+    return render(request, "repair_receipt.html", context, status=201)
+
+
+@router.get("/track", dependencies=[Depends(rate_limited("track", limit=TRACKS_PER_MINUTE))])
+def track_page(
+    request: Request, session: SessionDep, keys: KeyRingDep, _caller: MaybePrincipal, number: str = "", phone: str = ""
+):
+    result, error = None, None
+    if number.strip() and phone.strip():
+        try:
+            result = tickets.track(session, keys, number=number, phone=phone)
+        except AnxinError as exc:
+            error = exc.localized(get_locale(request))
+    context = {"number": number, "phone": phone, "result": result, "error": error, **_labels()}
+    return render(request, "track.html", context, status=404 if error else 200)
+
+
+@router.get("/tickets/new")
+def intake_form(request: Request, session: SessionDep, caller: TicketCreator):
+    return _form_page(
+        request, session, "intake.html", brand_id=caller.brand_id, values={"brand_id": str(caller.brand_id or "")}
+    )
+
+
+@router.get("/tickets/caller")
+def returning_caller(request: Request, session: SessionDep, keys: KeyRingDep, caller: TicketCreator, phone: str = ""):
+    """Htmx fragment under the phone field: is this a returning customer, and what is open for them?"""
+    found, error, open_tickets = None, None, []
+    if phone.strip() and caller.brand_id is not None:
+        try:
+            found = customers.find_customer(session, keys, brand_id=caller.brand_id, phone=phone)
+        except AnxinError as exc:
+            error = exc.localized(get_locale(request))
+        if found is not None:
+            open_tickets = tickets.open_tickets_of(session, customer_id=found.id)
+    context = {
+        "customer": found,
+        "name": customers.masked_name(keys, found) if found else None,
+        "error": error,
+        "open_tickets": open_tickets,
+        **_labels(),
+    }
+    return render(request, "caller.html", context)
+
+
+@router.post("/tickets/new")
+def intake_submit(request: Request, session: SessionDep, keys: KeyRingDep, caller: TicketCreator, form: FormData):
+    try:
+        ticket, duplicate = tickets.create_ticket(session, keys, request=_validate(form), channel="phone", actor=caller)
+    except (ValidationError, AnxinError) as exc:
+        session.rollback()
+        errors, message = _field_errors(request, exc)
+        return _form_page(
+            request,
+            session,
+            "intake.html",
+            values=form,
+            errors=errors,
+            message=message,
+            status=422,
+            brand_id=caller.brand_id,
+        )
+    suffix = f"?duplicate={duplicate}" if duplicate else ""
+    return RedirectResponse(f"/tickets/{ticket.id}{suffix}", status_code=303)
+
+
+@router.get("/tickets")
+def board(request: Request, session: SessionDep, keys: KeyRingDep, caller: TicketReader, status: str = ""):
+    chosen = Status(status) if status in Status.__members__ else None
+    rows = [tickets.to_read(session, keys, t) for t in tickets.list_tickets(session, viewer=caller, status=chosen)]
+    context = {"rows": rows, "status": status, "statuses": list(Status), **_labels()}
+    return render(request, "tickets.html", context)
+
+
+@router.get("/tickets/{ticket_id}")
+def ticket_page(
+    request: Request,
+    ticket_id: int,
+    session: SessionDep,
+    keys: KeyRingDep,
+    caller: TicketReader,
+    duplicate: int | None = None,
+    error: str | None = None,
+):
+    ticket = tickets.get_ticket(session, ticket_id=ticket_id, viewer=caller)
+    context = {
+        "ticket": tickets.to_read(session, keys, ticket),
+        "history": tickets.history(session, ticket_id=ticket.id),
+        "next": sorted(TRANSITIONS[Status(ticket.status)]),
+        "can_update": caller.may(Permission.tickets_update),
+        "duplicate": tickets.get_ticket(session, ticket_id=duplicate, viewer=caller) if duplicate else None,
+        "error": error,
+        **_labels(),
+    }
+    return render(request, "ticket.html", context, status=409 if error else 200)
+
+
+@router.post("/tickets/{ticket_id}/moves")
+def move_from_form(
+    request: Request, ticket_id: int, session: SessionDep, keys: KeyRingDep, caller: TicketUpdater, form: FormData
+):
+    try:
+        tickets.move(
+            session,
+            ticket_id=ticket_id,
+            to=Status(form.get("status", "")),
+            version=int(form.get("version", 0)),
+            note=form.get("note", ""),
+            actor=caller,
+        )
+    except (ValueError, AnxinError) as exc:
+        session.rollback()
+        message = exc.localized(get_locale(request)) if isinstance(exc, AnxinError) else str(exc)
+        return ticket_page(request, ticket_id, session, keys, caller, error=message)
+    return RedirectResponse(f"/tickets/{ticket_id}", status_code=303)
+
+
+@router.post("/tickets/{ticket_id}/merge")
+def merge_from_form(ticket_id: int, session: SessionDep, caller: TicketUpdater, form: FormData):
+    target = int(form.get("into", "0") or 0)
+    tickets.merge_into(session, ticket_id=ticket_id, target_id=target, actor=caller)
+    return RedirectResponse(f"/tickets/{target}", status_code=303)
