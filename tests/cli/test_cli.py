@@ -54,7 +54,7 @@ def test_bench_lists_and_refuses_unknown_names():
     assert unknown.returncode == 2 and "unknown benchmark" in unknown.stderr
 
 
-@pytest.mark.parametrize("name", ["resolver", "scanner"])
+@pytest.mark.parametrize("name", ["resolver", "scanner", "engine"])
 def test_bench_json_is_one_object(name):
     result = run("bench", name, "--quick", "--json")
     assert result.returncode == 0, result.stderr
