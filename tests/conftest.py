@@ -198,6 +198,18 @@ def demo(db: Session) -> DemoAccounts:
 
 
 @pytest.fixture
+def principal(db: Session):
+    """``principal("antu-admin")``: act as a demo account in service-level tests."""
+
+    def of(username: str) -> auth.Principal:
+        user = auth.get_user_by_username(db, username=username)
+        assert user is not None, username
+        return auth.principal_of(user)
+
+    return of
+
+
+@pytest.fixture
 def login_as(db: Session):
     def make(username: str) -> Login:
         user = auth.get_user_by_username(db, username=username)

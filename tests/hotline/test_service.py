@@ -19,16 +19,9 @@ SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "fake-hotline-
 EVIDENCE = [EvidenceIn(kind=EvidenceKind.official_site, description="官网服务支持页")]
 
 
-def principal(db, username):
-    user = auth.get_user_by_username(db, username=username)
-    return auth.Principal(
-        user_id=user.id, username=username, role=Role(user.role), brand_id=user.brand_id, via="session"
-    )
-
-
 @pytest.fixture
-def people(db, demo):
-    return {name: principal(db, name) for name in ("admin", "antu-admin", "jinghong-admin", "consumer", "risk")}
+def people(db, demo, principal):
+    return {name: principal(name) for name in ("admin", "antu-admin", "jinghong-admin", "consumer", "risk")}
 
 
 def register(db, people, number="400-111-2222", who="antu-admin"):
@@ -112,10 +105,10 @@ class TestCheck:
 
 
 class TestScans:
-    def test_verified_numbers_reach_the_scanner(self, db, people):
+    def test_verified_numbers_reach_the_scanner(self, db, people, principal):
         brand = tenancy.create_brand(db, slug="kaadas", name_zh="凯迪仕", name_en="Kaadas")
         auth.create_user(db, username="kd-admin", password="long-enough", role=Role.brand_admin, brand_id=brand.id)
-        row = hotlines.register_hotline(db, number="400-1865-909", evidence=EVIDENCE, actor=principal(db, "kd-admin"))
+        row = hotlines.register_hotline(db, number="400-1865-909", evidence=EVIDENCE, actor=principal("kd-admin"))
         hotlines.decide(db, hotline_id=row.id, status=HotlineStatus.verified, note="", actor=people["admin"])
         registry = scans.registry_for_scanner(db)
         assert registry.numbers_for("凯迪仕") == frozenset({"+864001865909"})

@@ -24,6 +24,7 @@ from anxin.auth.permissions import (
 )
 from anxin.auth.schemas import UserCreate
 from anxin.errors import AnxinError, Unauthenticated
+from anxin.web.forms import FormData
 from anxin.web.templating import render, safe_next
 
 router = APIRouter(include_in_schema=False)
@@ -125,13 +126,6 @@ def _create_user_from_form(request: Request, session: Session, caller: auth.Prin
         session.rollback()
         return _accounts_page(request, session, caller, error=exc.localized(get_locale(request)), status=exc.status)
     return RedirectResponse("/accounts", status_code=303)
-
-
-async def _form(request: Request) -> dict[str, str]:
-    return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-
-
-FormData = Annotated[dict[str, str], Depends(_form)]
 
 
 @router.get("/accounts")

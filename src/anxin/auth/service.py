@@ -67,6 +67,11 @@ class Principal:
         return self.brand_id is None or self.brand_id == brand_id
 
 
+def principal_of(user: User, *, via: str = "session") -> Principal:
+    """The principal a trusted caller (CLI, demo loader, tests) acts as when it acts for ``user``."""
+    return Principal(user_id=user.id, username=user.username, role=Role(user.role), brand_id=user.brand_id, via=via)
+
+
 def _sha256(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 

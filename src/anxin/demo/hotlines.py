@@ -9,7 +9,6 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from anxin.auth import service as auth
-from anxin.auth.permissions import Role
 from anxin.hotline import service as hotlines
 from anxin.hotline.schemas import EvidenceIn, EvidenceKind, HotlineStatus
 
@@ -33,9 +32,7 @@ DEMO_REPORTS = [
 def _principal(session: Session, username: str) -> auth.Principal:
     user = auth.get_user_by_username(session, username=username)
     assert user is not None, f"demo account {username} must exist first"
-    return auth.Principal(
-        user_id=user.id, username=user.username, role=Role(user.role), brand_id=user.brand_id, via="cli"
-    )
+    return auth.principal_of(user, via="cli")
 
 
 def create_demo_hotlines(session: Session) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from anxin.auth import service as auth
-from anxin.auth.permissions import Role
 from anxin.service.stations import service as stations
 from anxin.service.technicians import service as technicians
 
@@ -35,9 +34,7 @@ DEMO_TECHNICIANS = [
 def create_demo_network(session: Session) -> None:
     admin = auth.get_user_by_username(session, username="antu-admin")
     assert admin is not None, "demo accounts come first"
-    actor = auth.Principal(
-        user_id=admin.id, username=admin.username, role=Role.brand_admin, brand_id=admin.brand_id, via="cli"
-    )
+    actor = auth.principal_of(admin, via="cli")
     made = [
         stations.create_station(
             session,

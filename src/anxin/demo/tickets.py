@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from anxin.auth import service as auth
 from anxin.auth import tenancy
-from anxin.auth.permissions import Role
 from anxin.privacy.crypto import KeyRing
 from anxin.service.tickets import service as tickets
 from anxin.service.tickets.schemas import Fault, RepairRequest
@@ -60,9 +59,7 @@ def create_demo_tickets(session: Session, keys: KeyRing, *, count: int = 40, see
     brand = tenancy.get_brand_by_slug(session, slug="antu")
     agent_user = auth.get_user_by_username(session, username="antu-agent")
     assert brand is not None and agent_user is not None, "demo accounts come first"
-    agent = auth.Principal(
-        user_id=agent_user.id, username=agent_user.username, role=Role.agent, brand_id=brand.id, via="session"
-    )
+    agent = auth.principal_of(agent_user)
     rng = random.Random(seed + 1)
     start = datetime(2026, 11, 23, 8, 0, tzinfo=CST)
     for i, person in enumerate(demo_customers(count, seed=seed)):

@@ -21,6 +21,7 @@ from anxin.hotline.routes import CHECKS_PER_MINUTE, REPORTS_PER_MINUTE
 from anxin.hotline.schemas import EvidenceIn, EvidenceKind, HotlineStatus, ReportCreate
 from anxin.text import N_
 from anxin.uploads.store import MAX_UPLOAD_BYTES, store_upload, stored_path
+from anxin.web.forms import FormData
 from anxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -44,13 +45,6 @@ EVIDENCE_LABELS = {
     "business_licence": N_("business licence"),
     "carrier_contract": N_("carrier contract for the number"),
 }
-
-
-async def _form(request: Request) -> dict[str, str]:
-    return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-
-
-FormData = Annotated[dict[str, str], Depends(_form)]
 
 
 @router.get("/hotline", dependencies=[Depends(rate_limited("hotline-check-page", limit=CHECKS_PER_MINUTE))])

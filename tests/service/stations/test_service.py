@@ -4,19 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from anxin.auth import service as auth
-from anxin.auth.permissions import Role
 from anxin.demo.network import WEEKDAYS, create_demo_network
 from anxin.errors import Forbidden, InvalidInput, NotFound
 from anxin.service.stations import service as stations
 from anxin.service.technicians import service as technicians
-
-
-def principal(db, username):
-    user = auth.get_user_by_username(db, username=username)
-    return auth.Principal(
-        user_id=user.id, username=username, role=Role(user.role), brand_id=user.brand_id, via="session"
-    )
 
 
 @pytest.fixture
@@ -34,8 +25,8 @@ def test_district_covered_fully_and_its_towns_too(network):
     assert stations.covering_stations(network, region_code="110105") == []  # 北京朝阳: nobody
 
 
-def test_town_only_coverage_is_partial_for_the_district(network, db):
-    antu = principal(db, "antu-admin")
+def test_town_only_coverage_is_partial_for_the_district(network, db, principal):
+    antu = principal("antu-admin")
     stations.create_station(
         db,
         actor=antu,
@@ -50,8 +41,8 @@ def test_town_only_coverage_is_partial_for_the_district(network, db):
     assert [k for _, k in stations.covering_stations(db, region_code="330110005")] == ["full"]
 
 
-def test_technicians_cover_through_their_station_and_territory(network, db):
-    antu = principal(db, "antu-admin")
+def test_technicians_cover_through_their_station_and_territory(network, db, principal):
+    antu = principal("antu-admin")
     assert {t.name for t in technicians.covering_technicians(db, region_code="330105", viewer=antu)} == {
         "郑建国",
         "王磊",
@@ -61,12 +52,12 @@ def test_technicians_cover_through_their_station_and_territory(network, db):
         db, actor=antu, name="赵敏", skills=["智能锁"], home_station_id=home.id, shifts=WEEKDAYS, territory=["330105"]
     )
     assert "赵敏" in {t.name for t in technicians.covering_technicians(db, region_code="330105", viewer=antu)}
-    other = principal(db, "jinghong-admin")
+    other = principal("jinghong-admin")
     assert technicians.covering_technicians(db, region_code="330105", viewer=other) == []  # tenancy
 
 
-def test_bad_input_is_refused(network, db):
-    antu = principal(db, "antu-admin")
+def test_bad_input_is_refused(network, db, principal):
+    antu = principal("antu-admin")
     with pytest.raises(InvalidInput):
         stations.set_coverage(db, station=stations.list_stations(db, viewer=antu)[0], codes=["33"])  # a province
     with pytest.raises(InvalidInput):
@@ -74,7 +65,7 @@ def test_bad_input_is_refused(network, db):
     with pytest.raises(Forbidden):
         stations.create_station(
             db,
-            actor=principal(db, "admin"),
+            actor=principal("admin"),
             name="x",
             region_code="330102",
             address="x",
@@ -85,7 +76,7 @@ def test_bad_input_is_refused(network, db):
     with pytest.raises(NotFound):
         technicians.create_technician(
             db,
-            actor=principal(db, "jinghong-admin"),
+            actor=principal("jinghong-admin"),
             name="x",
             skills=["a"],
             home_station_id=1,
@@ -98,8 +89,8 @@ def test_bad_input_is_refused(network, db):
         )
 
 
-def test_replacing_coverage(network, db):
-    antu = principal(db, "antu-admin")
+def test_replacing_coverage(network, db, principal):
+    antu = principal("antu-admin")
     station = stations.list_stations(db, viewer=antu)[0]
     assert stations.set_coverage(db, station=station, codes=["330102", "330102", "330106"]) == ["330102", "330106"]
     assert stations.coverage_of(db, station_id=station.id) == ["330102", "330106"]

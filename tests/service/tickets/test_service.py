@@ -6,8 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from anxin.auth import service as auth
-from anxin.auth.permissions import Role
+from anxin.auth import tenancy
 from anxin.demo.network import create_demo_network
 from anxin.errors import Conflict, Forbidden, InvalidInput, NotFound
 from anxin.privacy.crypto import KeyRing
@@ -19,22 +18,15 @@ KEYS = KeyRing.generate()
 T0 = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
 
 
-def principal(db, username):
-    user = auth.get_user_by_username(db, username=username)
-    return auth.Principal(
-        user_id=user.id, username=username, role=Role(user.role), brand_id=user.brand_id, via="session"
-    )
-
-
 @pytest.fixture
-def setup(db, demo):
+def setup(db, demo, principal):
     create_demo_network(db)
     db.flush()
-    return principal(db, "antu-agent")
+    return principal("antu-agent")
 
 
 def request(db, **overrides):
-    brand_id = principal(db, "antu-admin").brand_id
+    brand_id = tenancy.get_brand_by_slug(db, slug="antu").id
     fields = {
         "brand_id": brand_id,
         "phone": "138 0013 8000",
@@ -93,8 +85,8 @@ def test_new_customer_needs_a_name_and_a_personal_number(db, setup):
         tickets.create_ticket(db, KEYS, request=request(db, phone="400-000-1234"), channel="phone", actor=setup)
 
 
-def test_other_brand_staff_cannot_take_or_see(db, setup):
-    other = principal(db, "jinghong-agent")
+def test_other_brand_staff_cannot_take_or_see(db, setup, principal):
+    other = principal("jinghong-agent")
     with pytest.raises(Forbidden):
         tickets.create_ticket(db, KEYS, request=request(db), channel="phone", actor=other)
     ticket, _ = tickets.create_ticket(db, KEYS, request=request(db), channel="phone", actor=setup)
@@ -102,8 +94,8 @@ def test_other_brand_staff_cannot_take_or_see(db, setup):
         tickets.get_ticket(db, ticket_id=ticket.id, viewer=other)
 
 
-def test_lifecycle_moves_illegal_moves_and_stale_versions(db, setup):
-    dispatcher = principal(db, "antu-dispatch")
+def test_lifecycle_moves_illegal_moves_and_stale_versions(db, setup, principal):
+    dispatcher = principal("antu-dispatch")
     ticket, _ = tickets.create_ticket(db, KEYS, request=request(db), channel="phone", actor=setup)
     version = ticket.version
     tickets.move(db, ticket_id=ticket.id, to=Status.dispatched, version=version, note="", actor=dispatcher)

@@ -18,18 +18,12 @@ from anxin.service.stations import service as stations
 from anxin.service.stations.schemas import StationCreate
 from anxin.service.technicians import service as technicians
 from anxin.service.technicians.schemas import TechnicianCreate
+from anxin.web.forms import FormData
 from anxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
 NetworkManager = Annotated[auth.Principal, Depends(Allow(Permission.network_manage))]
-
-
-async def _form(request: Request) -> dict[str, str]:
-    return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-
-
-FormData = Annotated[dict[str, str], Depends(_form)]
 
 
 def _network_page(

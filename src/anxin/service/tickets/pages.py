@@ -21,6 +21,7 @@ from anxin.service.tickets import service as tickets
 from anxin.service.tickets.lifecycle import LABELS, TRANSITIONS, Status
 from anxin.service.tickets.routes import ONLINE_REQUESTS_PER_MINUTE, TRACKS_PER_MINUTE
 from anxin.service.tickets.schemas import FAULT_LABELS, Fault, RepairRequest
+from anxin.web.forms import FormData
 from anxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -29,13 +30,6 @@ TicketCreator = Annotated[auth.Principal, Depends(Allow(Permission.tickets_creat
 TicketReader = Annotated[auth.Principal, Depends(Allow(Permission.tickets_read))]
 TicketUpdater = Annotated[auth.Principal, Depends(Allow(Permission.tickets_update))]
 FIELDS = ("brand_id", "phone", "name", "region_code", "address", "lock_model", "fault", "description")
-
-
-async def _form(request: Request) -> dict[str, str]:
-    return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-
-
-FormData = Annotated[dict[str, str], Depends(_form)]
 
 
 def _labels() -> dict[str, object]:
