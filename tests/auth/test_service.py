@@ -17,9 +17,7 @@ T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
 
 def _principal(user: User) -> auth.Principal:
-    return auth.Principal(
-        user_id=user.id, username=user.username, role=Role(user.role), brand_id=user.brand_id, via="session"
-    )
+    return auth.principal_of(user)
 
 
 @pytest.fixture

@@ -69,9 +69,7 @@ def create_demo_accounts(session: Session) -> DemoAccounts:
         )
         logins.append(DemoLogin(username, role, brand, START_PAGES[role]))
     admin = users["admin"]
-    creator = auth.Principal(
-        user_id=admin.id, username=admin.username, role=Role.platform_admin, brand_id=None, via="cli"
-    )
+    creator = auth.principal_of(admin, via="cli")
     key, _row = auth.create_api_key(
         session,
         name="demo marketplace integrator",
