@@ -28,6 +28,8 @@ from anxin.portal import pages as portal_pages
 from anxin.privacy.keyfile import load_key_ring
 from anxin.regions import pages as region_pages
 from anxin.regions import routes as region_routes
+from anxin.service.dispatch import pages as dispatch_pages
+from anxin.service.dispatch import routes as dispatch_routes
 from anxin.service.stations import pages as station_pages
 from anxin.service.stations import routes as station_routes
 from anxin.service.technicians import pages as technician_pages
@@ -89,6 +91,7 @@ def create_app(settings: Settings) -> FastAPI:
         station_routes.router,
         technician_routes.router,
         ticket_routes.router,
+        dispatch_routes.router,
         portal_pages.router,
         auth_pages.router,
         workspace_pages.router,
@@ -97,6 +100,7 @@ def create_app(settings: Settings) -> FastAPI:
         station_pages.router,
         technician_pages.router,
         ticket_pages.router,
+        dispatch_pages.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")

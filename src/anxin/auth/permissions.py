@@ -48,6 +48,7 @@ class Permission(StrEnum):
     tickets_create = "tickets:create"
     tickets_read = "tickets:read"
     tickets_update = "tickets:update"
+    dispatch_run = "dispatch:run"
     network_read = "network:read"
     network_manage = "network:manage"
     page_consumer = "page:consumer"
@@ -80,6 +81,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
         {Role.agent, Role.dispatcher, Role.brand_admin, Role.platform_admin, Role.auditor}
     ),
     Permission.tickets_update: frozenset({Role.agent, Role.dispatcher, Role.brand_admin}),
+    Permission.dispatch_run: frozenset({Role.dispatcher, Role.brand_admin}),
     Permission.network_read: frozenset(
         {Role.agent, Role.dispatcher, Role.technician, Role.brand_admin, Role.platform_admin, Role.auditor}
     ),
@@ -133,6 +135,7 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.tickets_create: N_("Take repair requests"),
     Permission.tickets_read: N_("See tickets"),
     Permission.tickets_update: N_("Move tickets through their lifecycle"),
+    Permission.dispatch_run: N_("Run auto-dispatch and assign technicians"),
     Permission.network_read: N_("See stations and technicians"),
     Permission.network_manage: N_("Manage stations and technicians"),
     Permission.page_consumer: N_("Consumer pages"),

@@ -69,5 +69,8 @@ def _workspace_route(role: Role):
     return workspace
 
 
+OWN_START_PAGES = frozenset({Role.dispatcher})  # the dispatch board is the dispatcher's start page
+
 for _role, _path in START_PAGES.items():
-    router.add_api_route(_path, _workspace_route(_role), methods=["GET"])
+    if _role not in OWN_START_PAGES:
+        router.add_api_route(_path, _workspace_route(_role), methods=["GET"])

@@ -26,6 +26,9 @@ class Ticket(Base):
     status: Mapped[str] = mapped_column(String(16), index=True, default="received")
     queue_reason: Mapped[str | None] = mapped_column(String(256))  # why it waits outside the normal flow
     duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    technician_id: Mapped[int | None] = mapped_column(ForeignKey("technicians.id"), index=True)
+    planned_arrival: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    dispatch_note: Mapped[str | None] = mapped_column(String(512))  # why this technician, or why nobody yet
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)

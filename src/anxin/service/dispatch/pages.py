@@ -1,0 +1,72 @@
+"""The dispatcher's board (start page): technicians with their assigned tickets, the waiting queue, auto-dispatch."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy import select
+
+from anxin.api.deps import KeyRingDep, SessionDep
+from anxin.auth import service as auth
+from anxin.auth.guard import Allow
+from anxin.auth.permissions import ROLE_LABELS, Permission, Role
+from anxin.service.dispatch import service as dispatch
+from anxin.service.technicians import service as technicians
+from anxin.service.tickets import service as tickets
+from anxin.service.tickets.lifecycle import LABELS
+from anxin.service.tickets.models import Ticket
+from anxin.store.base import utcnow
+from anxin.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+BoardViewer = Annotated[auth.Principal, Depends(Allow(Permission.page_dispatch))]
+Dispatcher = Annotated[auth.Principal, Depends(Allow(Permission.dispatch_run))]
+
+
+def _board(
+    request: Request,
+    session: SessionDep,
+    keys: KeyRingDep,
+    caller: auth.Principal,
+    *,
+    result: dispatch.DispatchResult | None = None,
+):
+    crew = technicians.list_technicians(session, viewer=caller)
+    query = select(Ticket).where(
+        Ticket.status.in_([*dispatch.WAITING, "dispatched", "accepted", "en_route", "on_site"])
+    )
+    if caller.brand_id is not None:
+        query = query.where(Ticket.brand_id == caller.brand_id)
+    rows = list(session.scalars(query.order_by(Ticket.planned_arrival, Ticket.created_at)))
+    by_tech: dict[int, list] = {t.id: [] for t in crew}
+    waiting = []
+    for row in rows:
+        view = (row, tickets.to_read(session, keys, row))
+        if row.technician_id in by_tech and row.status not in dispatch.WAITING:
+            by_tech[row.technician_id].append(view)
+        else:
+            waiting.append(view)
+    context = {
+        "crew": crew,
+        "by_tech": by_tech,
+        "waiting": waiting,
+        "result": result,
+        "status_labels": LABELS,
+        "title": ROLE_LABELS[Role.dispatcher],
+        "can_run": caller.may(Permission.dispatch_run),
+        "china": dispatch.CHINA,
+    }
+    return render(request, "board.html", context)
+
+
+@router.get("/dispatch")
+def board(request: Request, session: SessionDep, keys: KeyRingDep, caller: BoardViewer):
+    return _board(request, session, keys, caller)
+
+
+@router.post("/dispatch/run")
+def run(request: Request, session: SessionDep, keys: KeyRingDep, caller: Dispatcher):
+    result = dispatch.auto_dispatch(session, actor=caller, now=utcnow())
+    return _board(request, session, keys, caller, result=result)

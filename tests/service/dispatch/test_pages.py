@@ -1,0 +1,30 @@
+"""In headless Chromium: the dispatcher's board runs auto-dispatch and shows each technician's jobs with the reason."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from anxin.demo.network import create_demo_network
+from anxin.demo.tickets import create_demo_tickets
+from anxin.privacy.keyfile import load_key_ring
+
+
+@pytest.fixture
+def waiting(live_server, db, demo):
+    """Tickets sealed with the server's own key ring (its lifespan created the key file)."""
+    create_demo_network(db)
+    create_demo_tickets(db, load_key_ring(key_file=live_server.settings.resolved_key_file, create=False), count=12)
+    db.commit()
+
+
+def test_board_runs_auto_dispatch(live_server, waiting, page, log_in):
+    log_in(page, "antu-dispatch")
+    expect(page.get_by_test_id("workspace-title")).to_contain_text("调度员")
+    expect(page.get_by_test_id("waiting").locator("tbody tr")).to_have_count(12)
+    page.get_by_test_id("run-dispatch").click()
+    expect(page.get_by_test_id("dispatch-result")).to_be_visible()
+    assigned = int(page.get_by_test_id("dispatch-result").get_attribute("data-assigned"))
+    left = page.get_by_test_id("waiting").locator("tbody tr[data-number]").count()
+    on_boards = page.locator("[data-testid^=tech-] li[data-number]").count()
+    assert assigned == on_boards and assigned + left == 12

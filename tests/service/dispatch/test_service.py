@@ -1,0 +1,57 @@
+"""Auto-dispatch on the demo network and tickets, against a real database: hard rules hold, results explained."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from anxin.demo.network import create_demo_network
+from anxin.demo.tickets import create_demo_tickets
+from anxin.errors import Forbidden
+from anxin.privacy.crypto import KeyRing
+from anxin.service.dispatch import service as dispatch
+from anxin.service.dispatch.service import CHINA
+from anxin.service.technicians.models import Technician
+from anxin.service.tickets import service as tickets
+from anxin.service.tickets.models import Ticket
+
+TUESDAY_10AM = datetime(2026, 11, 24, 10, 0, tzinfo=CHINA)
+
+
+@pytest.fixture
+def waiting(db, demo):
+    create_demo_network(db)
+    create_demo_tickets(db, KeyRing.generate(), count=24)
+    db.flush()
+
+
+def test_assignments_respect_skills_territory_and_are_explained(db, waiting, principal):
+    result = dispatch.auto_dispatch(db, actor=principal("antu-dispatch"), now=TUESDAY_10AM, time_limit=0.5)
+    assert result.assigned, "the demo day has work the crew can do"
+    for number, name, why in result.assigned:
+        ticket = db.query(Ticket).filter_by(number=number).one()
+        tech = db.get(Technician, ticket.technician_id)
+        assert tech.name == name and ticket.status == "dispatched"
+        assert ticket.lock_model in tech.skills, (number, ticket.lock_model, tech.skills)
+        assert "km" in why and ticket.dispatch_note == why[:512]
+        assert ticket.planned_arrival.astimezone(CHINA) >= TUESDAY_10AM
+        assert tickets.history(db, ticket_id=ticket.id)[-1].actor_label == "antu-dispatch"
+    left = dict(result.unassigned)
+    for ticket in db.query(Ticket).filter(Ticket.status == "received"):
+        assert ticket.number in left and ticket.dispatch_note  # every ticket left waiting says why
+    yuhang = [t for t in db.query(Ticket).filter(Ticket.region_code == "330110")]
+    assert yuhang and all(t.status == "received" for t in yuhang)  # no station's territory reaches 余杭区
+    s3 = [t for t in db.query(Ticket).filter(Ticket.lock_model == "S3 Max")]
+    assert s3 and all(t.status == "received" for t in s3)  # nobody is skilled for S3 Max
+
+
+def test_nobody_on_shift_on_sunday_leaves_everything_waiting(db, waiting, principal):
+    sunday = datetime(2026, 11, 29, 10, 0, tzinfo=CHINA)
+    result = dispatch.auto_dispatch(db, actor=principal("antu-dispatch"), now=sunday, time_limit=0.2)
+    assert result.assigned == [] and len(result.unassigned) == 24
+
+
+def test_platform_staff_must_pick_a_brand(db, waiting, principal):
+    with pytest.raises(Forbidden):
+        dispatch.auto_dispatch(db, actor=principal("admin"), now=TUESDAY_10AM)
