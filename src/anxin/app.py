@@ -36,6 +36,7 @@ from anxin.service.technicians import pages as technician_pages
 from anxin.service.technicians import routes as technician_routes
 from anxin.service.tickets import pages as ticket_pages
 from anxin.service.tickets import routes as ticket_routes
+from anxin.service.visits import pages as visit_pages
 from anxin.store.db import make_engine, make_sessionmaker
 from anxin.web.templating import render_error_page
 from anxin.workspaces import pages as workspace_pages
@@ -101,6 +102,7 @@ def create_app(settings: Settings) -> FastAPI:
         technician_pages.router,
         ticket_pages.router,
         dispatch_pages.router,
+        visit_pages.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")

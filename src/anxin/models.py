@@ -8,6 +8,7 @@ Add a domain's ``models`` module here when it gains tables.
 
 from anxin.auth import models as auth_models
 from anxin.hotline import models as hotline_models
+from anxin.privacy import models as privacy_models
 from anxin.service.customers import models as customer_models
 from anxin.service.stations import models as station_models
 from anxin.service.technicians import models as technician_models
@@ -19,6 +20,7 @@ __all__ = [
     "auth_models",
     "customer_models",
     "hotline_models",
+    "privacy_models",
     "station_models",
     "technician_models",
     "ticket_models",

@@ -49,6 +49,7 @@ class Permission(StrEnum):
     tickets_read = "tickets:read"
     tickets_update = "tickets:update"
     dispatch_run = "dispatch:run"
+    jobs_work = "jobs:work"
     network_read = "network:read"
     network_manage = "network:manage"
     page_consumer = "page:consumer"
@@ -82,6 +83,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     ),
     Permission.tickets_update: frozenset({Role.agent, Role.dispatcher, Role.brand_admin}),
     Permission.dispatch_run: frozenset({Role.dispatcher, Role.brand_admin}),
+    Permission.jobs_work: frozenset({Role.technician}),
     Permission.network_read: frozenset(
         {Role.agent, Role.dispatcher, Role.technician, Role.brand_admin, Role.platform_admin, Role.auditor}
     ),
@@ -136,6 +138,7 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.tickets_read: N_("See tickets"),
     Permission.tickets_update: N_("Move tickets through their lifecycle"),
     Permission.dispatch_run: N_("Run auto-dispatch and assign technicians"),
+    Permission.jobs_work: N_("Work on your own jobs"),
     Permission.network_read: N_("See stations and technicians"),
     Permission.network_manage: N_("Manage stations and technicians"),
     Permission.page_consumer: N_("Consumer pages"),

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from anxin.auth import service as auth
 from anxin.auth import tenancy
+from anxin.clocks.zones import CHINA
 from anxin.privacy.crypto import KeyRing
 from anxin.service.tickets import service as tickets
 from anxin.service.tickets.schemas import Fault, RepairRequest
@@ -31,7 +32,6 @@ STREETS = {
 }
 MODELS = ["S1", "S2 Pro", "S3 Max"]
 MOBILE_PREFIXES = ["131", "135", "138", "139", "150", "155", "158", "186", "188"]  # assigned mobile ranges
-CST = timezone(timedelta(hours=8))
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def create_demo_tickets(session: Session, keys: KeyRing, *, count: int = 40, see
     assert brand is not None and agent_user is not None, "demo accounts come first"
     agent = auth.principal_of(agent_user)
     rng = random.Random(seed + 1)
-    start = datetime(2026, 11, 23, 8, 0, tzinfo=CST)
+    start = datetime(2026, 11, 23, 8, 0, tzinfo=CHINA)
     for i, person in enumerate(demo_customers(count, seed=seed)):
         street_address, region = person.address.split("|")
         request = RepairRequest(

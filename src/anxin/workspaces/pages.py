@@ -69,7 +69,7 @@ def _workspace_route(role: Role):
     return workspace
 
 
-OWN_START_PAGES = frozenset({Role.dispatcher})  # the dispatch board is the dispatcher's start page
+OWN_START_PAGES = frozenset({Role.dispatcher, Role.technician})  # the dispatch board; the technician's job page
 
 for _role, _path in START_PAGES.items():
     if _role not in OWN_START_PAGES:

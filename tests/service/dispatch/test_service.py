@@ -6,12 +6,12 @@ from datetime import datetime
 
 import pytest
 
+from anxin.clocks.zones import CHINA
 from anxin.demo.network import create_demo_network
 from anxin.demo.tickets import create_demo_tickets
 from anxin.errors import Forbidden
 from anxin.privacy.crypto import KeyRing
 from anxin.service.dispatch import service as dispatch
-from anxin.service.dispatch.service import CHINA
 from anxin.service.technicians.models import Technician
 from anxin.service.tickets import service as tickets
 from anxin.service.tickets.models import Ticket

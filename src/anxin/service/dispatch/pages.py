@@ -11,6 +11,7 @@ from anxin.api.deps import KeyRingDep, SessionDep
 from anxin.auth import service as auth
 from anxin.auth.guard import Allow
 from anxin.auth.permissions import ROLE_LABELS, Permission, Role
+from anxin.clocks.zones import CHINA
 from anxin.service.dispatch import service as dispatch
 from anxin.service.technicians import service as technicians
 from anxin.service.tickets import service as tickets
@@ -56,7 +57,7 @@ def _board(
         "status_labels": LABELS,
         "title": ROLE_LABELS[Role.dispatcher],
         "can_run": caller.may(Permission.dispatch_run),
-        "china": dispatch.CHINA,
+        "china": CHINA,
     }
     return render(request, "board.html", context)
 

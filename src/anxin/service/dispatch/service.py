@@ -11,12 +11,13 @@ Services never commit.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from anxin.auth import service as auth
+from anxin.clocks.zones import CHINA
 from anxin.errors import Forbidden
 from anxin.regions.gazetteer import default_gazetteer
 from anxin.service.dispatch.optimizer import Job, Plan, Problem, Technician, solve
@@ -27,7 +28,6 @@ from anxin.service.tickets import service as tickets
 from anxin.service.tickets.lifecycle import Status
 from anxin.service.tickets.models import Ticket
 
-CHINA = timezone(timedelta(hours=8))
 DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 JOB_MINUTES = 60.0
 WAITING = (Status.received.value, Status.reopened.value)
