@@ -10,7 +10,7 @@ from sqlalchemy import select
 from anxin.clocks.zones import CHINA
 from anxin.demo.network import create_demo_network
 from anxin.demo.tickets import create_demo_tickets, demo_customers
-from anxin.errors import Forbidden
+from anxin.errors import Forbidden, NotFound
 from anxin.privacy.crypto import KeyRing
 from anxin.privacy.models import Reveal
 from anxin.service.dispatch import service as dispatch
