@@ -1,0 +1,49 @@
+"""Take the README's screenshots from a running demo server (``bash scripts/run.sh`` first).
+
+Usage: .venv/bin/anxin dispatch run --as antu-dispatch --at 2026-11-24T10:00:00+08:00   (a daytime plan)
+       .venv/bin/python scripts/screenshots.py [BASE_URL]   (default http://127.0.0.1:8000)
+Writes docs/screenshots/*.png with Debian's Chromium; Chinese needs fonts-noto-cjk.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
+OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+PASSWORD = "anxin-demo-2026"
+
+
+def log_in(page, username: str) -> None:
+    page.goto(f"{BASE}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.stack button[type=submit]")
+    page.wait_for_load_state()
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1200, "height": 800})
+        page.goto(f"{BASE}/hotline?number=(1)400-1865-909&brand=索立捷")
+        page.screenshot(path=OUT / "number-check.png", full_page=True)
+        log_in(page, "antu-agent")
+        page.goto(f"{BASE}/tickets")
+        page.screenshot(path=OUT / "tickets.png")
+        dispatcher = browser.new_page(viewport={"width": 1200, "height": 900})
+        log_in(dispatcher, "antu-dispatch")
+        dispatcher.screenshot(path=OUT / "dispatch-board.png")
+        phone = browser.new_page(viewport={"width": 390, "height": 844})
+        log_in(phone, "antu-tech")
+        phone.screenshot(path=OUT / "technician-jobs.png")
+        browser.close()
+    print(f"screenshots in {OUT}")
+
+
+if __name__ == "__main__":
+    main()
