@@ -55,6 +55,9 @@ def test_agent_intake_returning_customer_duplicate_and_moves(live_server, networ
     expect(page.get_by_test_id("ticket-title")).to_contain_text("已受理")
     first = page.url
 
+    page.goto(f"{live_server.url}/tickets")
+    expect(page.get_by_test_id("sla").first).to_contain_text("响应截止")  # just received: counting down
+
     page.goto(f"{live_server.url}/tickets/new")
     page.fill("input[name=phone]", "138 0013 8000")
     expect(page.get_by_test_id("returning")).to_contain_text("陈*")

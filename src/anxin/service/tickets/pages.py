@@ -14,13 +14,16 @@ from anxin.auth import service as auth
 from anxin.auth import tenancy
 from anxin.auth.guard import Allow, MaybePrincipal
 from anxin.auth.permissions import Permission
+from anxin.clocks.zones import CHINA
 from anxin.errors import AnxinError
 from anxin.regions import service as regions
 from anxin.service.customers import service as customers
+from anxin.service.sla.service import response_sla
 from anxin.service.tickets import service as tickets
 from anxin.service.tickets.lifecycle import LABELS, TRANSITIONS, Status
 from anxin.service.tickets.routes import ONLINE_REQUESTS_PER_MINUTE, TRACKS_PER_MINUTE
 from anxin.service.tickets.schemas import FAULT_LABELS, Fault, RepairRequest
+from anxin.store.base import utcnow
 from anxin.web.forms import FormData
 from anxin.web.templating import render
 
@@ -163,8 +166,11 @@ def intake_submit(request: Request, session: SessionDep, keys: KeyRingDep, calle
 @router.get("/tickets")
 def board(request: Request, session: SessionDep, keys: KeyRingDep, caller: TicketReader, status: str = ""):
     chosen = Status(status) if status in Status.__members__ else None
-    rows = [tickets.to_read(session, keys, t) for t in tickets.list_tickets(session, viewer=caller, status=chosen)]
-    context = {"rows": rows, "status": status, "statuses": list(Status), **_labels()}
+    found = tickets.list_tickets(session, viewer=caller, status=chosen)
+    answered = tickets.answered_at(session, [t.id for t in found])
+    now = utcnow()
+    rows = [(tickets.to_read(session, keys, t), response_sla(t.created_at, answered.get(t.id), now)) for t in found]
+    context = {"rows": rows, "status": status, "statuses": list(Status), "china": CHINA, **_labels()}
     return render(request, "tickets.html", context)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -127,6 +127,16 @@ def open_tickets_of(session: Session, *, customer_id: int) -> list[Ticket]:
         .order_by(Ticket.created_at.desc())
     )
     return list(session.scalars(query))
+
+
+def answered_at(session: Session, ticket_ids: list[int]) -> dict[int, datetime]:
+    """When each ticket was first dispatched (the response promise is kept or broken then); one query."""
+    rows = session.execute(
+        select(TicketEvent.ticket_id, func.min(TicketEvent.at))
+        .where(TicketEvent.ticket_id.in_(ticket_ids), TicketEvent.to_status == Status.dispatched.value)
+        .group_by(TicketEvent.ticket_id)
+    )
+    return {ticket_id: at for ticket_id, at in rows}
 
 
 def history(session: Session, *, ticket_id: int) -> list[TicketEvent]:
