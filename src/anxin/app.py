@@ -28,6 +28,7 @@ from anxin.portal import pages as portal_pages
 from anxin.privacy.keyfile import load_key_ring
 from anxin.regions import pages as region_pages
 from anxin.regions import routes as region_routes
+from anxin.service.analytics import pages as analytics_pages
 from anxin.service.dispatch import pages as dispatch_pages
 from anxin.service.dispatch import routes as dispatch_routes
 from anxin.service.stations import pages as station_pages
@@ -103,6 +104,7 @@ def create_app(settings: Settings) -> FastAPI:
         ticket_pages.router,
         dispatch_pages.router,
         visit_pages.router,
+        analytics_pages.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
