@@ -9,13 +9,25 @@ Add a domain's ``models`` module here when it gains tables.
 from anxin.auth import models as auth_models
 from anxin.hotline import models as hotline_models
 from anxin.privacy import models as privacy_models
+from anxin.privacy.rotation import SealedColumn
 from anxin.service.customers import models as customer_models
+from anxin.service.customers import service as customers
 from anxin.service.stations import models as station_models
 from anxin.service.technicians import models as technician_models
 from anxin.service.tickets import models as ticket_models
+from anxin.service.tickets import service as tickets
 from anxin.store.base import Base
 
+SEALED_COLUMNS = [
+    SealedColumn(customer_models.Customer, "phone_sealed", customers.PHONE),
+    SealedColumn(customer_models.Customer, "name_sealed", customers.NAME),
+    SealedColumn(ticket_models.Ticket, "address_sealed", tickets.ADDRESS),
+    SealedColumn(ticket_models.Ticket, "description_sealed", tickets.DESCRIPTION),
+]
+"""Every column holding sealed personal data; key rotation re-seals exactly these."""
+
 __all__ = [
+    "SEALED_COLUMNS",
     "Base",
     "auth_models",
     "customer_models",

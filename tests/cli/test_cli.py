@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from anxin.demo.tickets import demo_customers
+from anxin.privacy.keyfile import load_key_ring
+from anxin.store.db import make_engine
+
 ANXIN = str(Path(sys.executable).parent / "anxin")
 REPO = Path(__file__).resolve().parents[2]
 
 
-def run(*args: str, input: str | None = None, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([ANXIN, *args], capture_output=True, text=True, input=input, cwd=cwd, timeout=120)
+def run(*args: str, input: str | None = None, cwd: Path = REPO, env: dict[str, str] | None = None):
+    merged = {**os.environ, **(env or {})}
+    return subprocess.run([ANXIN, *args], capture_output=True, text=True, input=input, cwd=cwd, timeout=120, env=merged)
 
 
 def test_help_explains_every_command():
@@ -112,3 +118,28 @@ def test_scan_folder_with_bad_files_goes_on_and_stores(tmp_path):
     assert "stored" in result.stderr
     table = run("scan", "--db", db, str(pages))
     assert table.returncode == 0 and "impersonation" in table.stdout and "summary" in table.stdout
+
+
+def test_key_rotation_reseals_everything_and_retires_the_old_key(tmp_path):
+    env = {"ANXIN_DATA_DIR": str(tmp_path / "var")}
+    db = str(tmp_path / "demo.db")
+    assert run("demo", "--db", db, "--json", env=env).returncode == 0
+    before = run("keys", "status", "--db", db, env=env)
+    assert before.returncode == 0 and "k1 (active): 160 values" in before.stdout  # 40 customers × 2 + 40 tickets × 2
+    rotated = run("keys", "rotate", "--new-id", "k2", "--batch", "7", "--db", db, env=env)
+    assert rotated.returncode == 0 and "re-sealed 160 values" in rotated.stderr, rotated.stderr
+    after = run("keys", "status", "--db", db, env=env).stdout
+    assert "k1: 0 values" in after and "k2 (active): 160 values" in after
+    assert run("keys", "retire", "k1", "--db", db, env=env).returncode == 0
+    refused = run("keys", "retire", "k2", "--db", db, env=env)
+    assert refused.returncode == 2 and "still sealed" in refused.stderr
+    ring = load_key_ring(key_file=tmp_path / "var" / "keys.json", create=False)
+    assert ring.key_ids == ["k2"]
+    engine = make_engine(f"sqlite:///{db}")
+    with engine.connect() as conn:
+        phones = [
+            ring.open(t, context="customers.phone")
+            for (t,) in conn.exec_driver_sql("SELECT phone_sealed FROM customers")
+        ]
+    engine.dispose()
+    assert {p.removeprefix("+86") for p in phones} == {c.phone for c in demo_customers(40)}
