@@ -7,6 +7,10 @@ import pytest
 from playwright.sync_api import expect
 
 from anxin.demo.network import create_demo_network
+from anxin.privacy.keyfile import load_key_ring
+from anxin.service.tickets import service as tickets
+from anxin.service.tickets.lifecycle import Status
+from anxin.service.tickets.schemas import RepairRequest
 
 
 @pytest.fixture
@@ -79,3 +83,31 @@ def test_agent_intake_returning_customer_duplicate_and_moves(live_server, networ
     page.get_by_test_id("move-form").locator("button").click()
     expect(page.get_by_test_id("move-error")).to_contain_text("已被他人修改")
     dispatcher.context.close()
+
+
+def test_customer_sees_the_warranty_and_rates_once(live_server, network, page, db, principal):
+    keys = load_key_ring(key_file=live_server.settings.resolved_key_file, create=False)
+    body = {
+        "brand_id": 1,
+        "phone": "13800138000",
+        "name": "陈晨",
+        "region_code": "330102",
+        "address": "望江路 1 号",
+        "lock_model": "S1",
+        "fault": "battery",
+    }
+    ticket, _ = tickets.create_ticket(db, keys, request=RepairRequest(**body), channel="online", actor=None)
+    for step in (Status.dispatched, Status.accepted, Status.en_route, Status.on_site, Status.completed):
+        tickets.move(
+            db, ticket_id=ticket.id, to=step, version=ticket.version, note="", actor=principal("antu-dispatch")
+        )
+    db.commit()
+    page.goto(f"{live_server.url}/track?number={ticket.number}&phone=13800138000")
+    expect(page.get_by_test_id("warranty")).to_contain_text("保修至")
+    form = page.get_by_test_id("rating-form")
+    form.locator("select[name=stars]").select_option("4")
+    form.locator("textarea[name=comment]").fill("准时，专业")
+    form.locator("button").click()
+    expect(page.get_by_test_id("rated")).to_be_visible()
+    page.goto(f"{live_server.url}/track?number={ticket.number}&phone=13800138000")
+    expect(page.get_by_test_id("rating-form")).to_have_count(0)

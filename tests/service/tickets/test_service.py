@@ -119,3 +119,35 @@ def test_tracking_needs_number_and_phone_and_hides_people(db, setup):
         tickets.track(db, KEYS, number=ticket.number, phone="13900001111")
     with pytest.raises(NotFound):
         tickets.track(db, KEYS, number="AX20990101000001", phone="13800138000")
+
+
+def _complete(db, ticket, actor):
+    for step in (Status.dispatched, Status.accepted, Status.en_route, Status.on_site, Status.completed):
+        tickets.move(db, ticket_id=ticket.id, to=step, version=ticket.version, note="", actor=actor)
+
+
+def test_warranty_reopen_and_rating(db, setup, principal):
+    dispatcher = principal("antu-dispatch")
+    ticket, _ = tickets.create_ticket(db, KEYS, request=request(db), channel="phone", actor=setup)
+    _complete(db, ticket, dispatcher)
+    assert ticket.warranty_until - ticket.completed_at == tickets.WARRANTY
+    with pytest.raises(NotFound):
+        tickets.rate(db, KEYS, number="AX20990101000001", phone="13800138000", stars=5)
+    rating = tickets.rate(db, KEYS, number=ticket.number, phone="13800138000", stars=4, comment="师傅很准时")
+    assert rating.stars == 4 and tickets.track(db, KEYS, number=ticket.number, phone="13800138000").rated
+    with pytest.raises(Conflict):
+        tickets.rate(db, KEYS, number=ticket.number, phone="13800138000", stars=5)  # once
+    with pytest.raises(InvalidInput):
+        tickets.rate(db, KEYS, number=ticket.number, phone="13800138000", stars=6)
+    tickets.move(db, ticket_id=ticket.id, to=Status.reopened, version=ticket.version, note="又坏了", actor=dispatcher)
+    assert ticket.status == "reopened"
+
+
+def test_no_free_re_repair_after_the_warranty(db, setup, principal):
+    dispatcher = principal("antu-dispatch")
+    ticket, _ = tickets.create_ticket(db, KEYS, request=request(db), channel="phone", actor=setup)
+    _complete(db, ticket, dispatcher)
+    ticket.warranty_until = ticket.completed_at - timedelta(days=1)  # as if 91 days had passed
+    with pytest.raises(Conflict) as ended:
+        tickets.move(db, ticket_id=ticket.id, to=Status.reopened, version=ticket.version, note="", actor=dispatcher)
+    assert "warranty" in ended.value.message

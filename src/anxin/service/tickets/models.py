@@ -29,6 +29,8 @@ class Ticket(Base):
     technician_id: Mapped[int | None] = mapped_column(ForeignKey("technicians.id"), index=True)
     planned_arrival: Mapped[datetime | None] = mapped_column(UtcDateTime())
     dispatch_note: Mapped[str | None] = mapped_column(String(512))  # why this technician, or why nobody yet
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    warranty_until: Mapped[datetime | None] = mapped_column(UtcDateTime())  # 安心保障: free re-repair until then
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
@@ -50,3 +52,15 @@ class TicketEvent(Base):
     actor_label: Mapped[str] = mapped_column(String(64))
     note: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class TicketRating(Base):
+    """The customer's rating after completion (one per ticket); later streamed to the integrity engine as a review."""
+
+    __tablename__ = "ticket_ratings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), unique=True)
+    stars: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

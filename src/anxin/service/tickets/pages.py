@@ -36,7 +36,7 @@ FIELDS = ("brand_id", "phone", "name", "region_code", "address", "lock_model", "
 
 
 def _labels() -> dict[str, object]:
-    return {"status_labels": LABELS, "fault_labels": FAULT_LABELS, "faults": list(Fault)}
+    return {"status_labels": LABELS, "fault_labels": FAULT_LABELS, "faults": list(Fault), "china": CHINA}
 
 
 def _form_page(
@@ -104,14 +104,44 @@ def repair_submit(request: Request, session: SessionDep, keys: KeyRingDep, _call
 def track_page(
     request: Request, session: SessionDep, keys: KeyRingDep, _caller: MaybePrincipal, number: str = "", phone: str = ""
 ):
-    result, error = None, None
+    return _track(request, session, keys, number, phone)
+
+
+def _track(
+    request: Request,
+    session: SessionDep,
+    keys: KeyRingDep,
+    number: str,
+    phone: str,
+    error: str | None = None,
+    rated_now: bool = False,
+):
+    result = None
     if number.strip() and phone.strip():
         try:
             result = tickets.track(session, keys, number=number, phone=phone)
         except AnxinError as exc:
-            error = exc.localized(get_locale(request))
-    context = {"number": number, "phone": phone, "result": result, "error": error, **_labels()}
-    return render(request, "track.html", context, status=404 if error else 200)
+            error = error or exc.localized(get_locale(request))
+    context = {"number": number, "phone": phone, "result": result, "error": error, "rated_now": rated_now, **_labels()}
+    return render(request, "track.html", context, status=422 if error and result else 404 if error else 200)
+
+
+@router.post("/track/rating", dependencies=[Depends(rate_limited("rating", limit=TRACKS_PER_MINUTE))])
+def rate_from_form(request: Request, session: SessionDep, keys: KeyRingDep, _caller: MaybePrincipal, form: FormData):
+    number, phone = form.get("number", ""), form.get("phone", "")
+    try:
+        tickets.rate(
+            session,
+            keys,
+            number=number,
+            phone=phone,
+            stars=int(form.get("stars", "0") or 0),
+            comment=form.get("comment", ""),
+        )
+    except AnxinError as exc:
+        session.rollback()
+        return _track(request, session, keys, number, phone, error=exc.localized(get_locale(request)))
+    return _track(request, session, keys, number, phone, rated_now=True)
 
 
 @router.get("/tickets/new")
@@ -170,7 +200,7 @@ def board(request: Request, session: SessionDep, keys: KeyRingDep, caller: Ticke
     answered = tickets.answered_at(session, [t.id for t in found])
     now = utcnow()
     rows = [(tickets.to_read(session, keys, t), response_sla(t.created_at, answered.get(t.id), now)) for t in found]
-    context = {"rows": rows, "status": status, "statuses": list(Status), "china": CHINA, **_labels()}
+    context = {"rows": rows, "status": status, "statuses": list(Status), **_labels()}
     return render(request, "tickets.html", context)
 
 

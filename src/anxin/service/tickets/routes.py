@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from anxin.api.deps import KeyRingDep, SessionDep
 from anxin.api.errors import error_schema
@@ -41,6 +41,15 @@ class OnlineReceipt(BaseModel):
 
 class TicketDetail(TicketRead):
     history: list[TicketEventRead]
+
+
+class RatingCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    number: str = Field(min_length=8, max_length=24)
+    phone: str = Field(min_length=5, max_length=32)
+    stars: int = Field(ge=1, le=5)
+    comment: str = Field(default="", max_length=2000)
 
 
 class MergeRequest(BaseModel):
@@ -119,3 +128,15 @@ def track(
     phone: str = Query(..., min_length=5, max_length=32),
 ):
     return tickets.track(session, keys, number=number, phone=phone)
+
+
+@router.post(
+    "/track/rating",
+    status_code=201,
+    responses=error_schema(NotFound, Conflict, TooManyRequests),
+    dependencies=[Depends(rate_limited("rating", limit=TRACKS_PER_MINUTE))],
+)
+def rate_repair(body: RatingCreate, session: SessionDep, keys: KeyRingDep, _caller: MaybePrincipal) -> dict[str, int]:
+    """The customer rates a completed repair (number + booking phone), once."""
+    rating = tickets.rate(session, keys, number=body.number, phone=body.phone, stars=body.stars, comment=body.comment)
+    return {"stars": rating.stars}

@@ -100,4 +100,6 @@ class TrackingRead(BaseModel):
     status: Status
     lock_model: str
     region: str
+    warranty_until: datetime | None
+    rated: bool
     history: list[TrackingStep]

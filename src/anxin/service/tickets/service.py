@@ -8,7 +8,7 @@ for merging, not dropped.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -16,7 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from anxin.auth import service as auth
 from anxin.auth import tenancy
-from anxin.errors import Conflict, Forbidden, NotFound
+from anxin.errors import Conflict, Forbidden, InvalidInput, NotFound
 from anxin.privacy.crypto import KeyRing
 from anxin.privacy.masking import mask_address
 from anxin.regions.gazetteer import default_gazetteer
@@ -25,10 +25,12 @@ from anxin.service.customers.models import Customer
 from anxin.service.stations import service as stations
 from anxin.service.tickets.dedupe import OpenTicket, likely_duplicate
 from anxin.service.tickets.lifecycle import OPEN, Status, check_transition
-from anxin.service.tickets.models import Ticket, TicketEvent
+from anxin.service.tickets.models import Ticket, TicketEvent, TicketRating
 from anxin.service.tickets.schemas import RepairRequest, TicketRead, TrackingRead, TrackingStep
 from anxin.store.base import utcnow
 
+WARRANTY = timedelta(days=90)
+"""安心保障: a repair is guaranteed for 90 days; a new fault in that time reopens the ticket as free re-repair."""
 ADDRESS = "tickets.address"
 DESCRIPTION = "tickets.description"
 CUSTOMER_ONLINE = "customer (online)"
@@ -153,9 +155,19 @@ def move(session: Session, *, ticket_id: int, to: Status, version: int, note: st
             detail={"version": ticket.version},
         )
     check_transition(ticket.status, to.value)
+    now = utcnow()
+    if to is Status.reopened and (ticket.warranty_until is None or now > ticket.warranty_until):
+        raise Conflict(
+            f"the warranty of {ticket.number} ended on {ticket.warranty_until:%Y-%m-%d}; take a new request",
+            message_zh="保修期已过，请新建报修",
+            detail={"warranty_until": ticket.warranty_until.isoformat() if ticket.warranty_until else None},
+        )
     _record(session, ticket, to, actor, note)
     ticket.status = to.value
-    ticket.updated_at = utcnow()
+    ticket.updated_at = now
+    if to is Status.completed:
+        ticket.completed_at = now
+        ticket.warranty_until = now + WARRANTY
     try:
         session.flush()
     except StaleDataError:  # another transaction updated the row between our read and this write
@@ -183,6 +195,23 @@ def merge_into(session: Session, *, ticket_id: int, target_id: int, actor: auth.
         note=f"merged into {target.number}",
         actor=actor,
     )
+
+
+def rate(session: Session, keys: KeyRing, *, number: str, phone: str, stars: int, comment: str = "") -> TicketRating:
+    """The customer rates a completed repair once, proving it is theirs with the booking phone."""
+    if not 1 <= stars <= 5:
+        raise InvalidInput("stars must be 1 to 5", message_zh="评分为 1 到 5 星", detail={"field": "stars"})
+    view = track(session, keys, number=number, phone=phone)  # same NotFound for a wrong number or phone
+    if view.status not in (Status.completed, Status.closed):
+        raise Conflict("only a completed repair can be rated", message_zh="维修完成后才能评价")
+    ticket = session.scalar(select(Ticket).where(Ticket.number == view.number))
+    assert ticket is not None
+    if session.scalar(select(TicketRating).where(TicketRating.ticket_id == ticket.id)) is not None:
+        raise Conflict("this repair was rated already", message_zh="该工单已评价")
+    rating = TicketRating(ticket_id=ticket.id, stars=stars, comment=comment.strip()[:2000])
+    session.add(rating)
+    session.flush()
+    return rating
 
 
 def to_read(session: Session, keys: KeyRing, ticket: Ticket) -> TicketRead:
@@ -224,5 +253,7 @@ def track(session: Session, keys: KeyRing, *, number: str, phone: str) -> Tracki
         status=Status(ticket.status),
         lock_model=ticket.lock_model,
         region=default_gazetteer().full_name(ticket.region_code),
+        warranty_until=ticket.warranty_until,
+        rated=session.scalar(select(TicketRating.id).where(TicketRating.ticket_id == ticket.id)) is not None,
         history=[TrackingStep.model_validate(e) for e in history(session, ticket_id=ticket.id)],
     )
