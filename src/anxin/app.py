@@ -23,6 +23,8 @@ from anxin.auth.guard import MaybePrincipal
 from anxin.config import Settings
 from anxin.hotline import pages as hotline_pages
 from anxin.hotline import routes as hotline_routes
+from anxin.integrity.server import event_routes, rule_routes
+from anxin.integrity.server.live import start_runtime
 from anxin.navigation import nav_for
 from anxin.portal import pages as portal_pages
 from anxin.privacy.keyfile import load_key_ring
@@ -64,9 +66,11 @@ def create_app(settings: Settings) -> FastAPI:
         )
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
+        app.state.decisions = start_runtime(settings, app.state.sessionmaker)
         try:
             yield
         finally:
+            app.state.decisions.close()
             engine.dispose()
 
     app = FastAPI(
@@ -94,6 +98,8 @@ def create_app(settings: Settings) -> FastAPI:
         technician_routes.router,
         ticket_routes.router,
         dispatch_routes.router,
+        event_routes.router,
+        rule_routes.router,
         portal_pages.router,
         auth_pages.router,
         workspace_pages.router,

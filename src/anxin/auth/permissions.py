@@ -52,6 +52,10 @@ class Permission(StrEnum):
     jobs_work = "jobs:work"
     network_read = "network:read"
     network_manage = "network:manage"
+    events_ingest = "events:ingest"
+    decisions_read = "decisions:read"
+    rules_manage = "rules:manage"
+    lists_manage = "lists:manage"
     page_consumer = "page:consumer"
     page_agent = "page:agent"
     page_dispatch = "page:dispatch"
@@ -88,6 +92,10 @@ GRANTS: dict[Permission, frozenset[Role]] = {
         {Role.agent, Role.dispatcher, Role.technician, Role.brand_admin, Role.platform_admin, Role.auditor}
     ),
     Permission.network_manage: frozenset({Role.brand_admin}),
+    Permission.events_ingest: frozenset({Role.platform_admin, Role.brand_admin}),
+    Permission.decisions_read: frozenset({Role.risk_analyst, Role.platform_admin, Role.auditor, Role.brand_admin}),
+    Permission.rules_manage: frozenset({Role.risk_analyst}),
+    Permission.lists_manage: frozenset({Role.risk_analyst}),
     Permission.page_consumer: _EVERYONE,
     Permission.page_agent: frozenset({Role.agent, Role.brand_admin}),
     Permission.page_dispatch: frozenset({Role.dispatcher, Role.brand_admin}),
@@ -98,7 +106,15 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.page_platform_admin: frozenset({Role.platform_admin}),
 }
 
-API_KEY_SCOPES = frozenset({Permission.self_read, Permission.users_read, Permission.hotlines_read})
+API_KEY_SCOPES = frozenset(
+    {
+        Permission.self_read,
+        Permission.users_read,
+        Permission.hotlines_read,
+        Permission.events_ingest,
+        Permission.decisions_read,
+    }
+)
 """Permissions an integrator's API key may carry; pages and account management need a person."""
 
 START_PAGES: dict[Role, str] = {
@@ -141,6 +157,10 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.jobs_work: N_("Work on your own jobs"),
     Permission.network_read: N_("See stations and technicians"),
     Permission.network_manage: N_("Manage stations and technicians"),
+    Permission.events_ingest: N_("Send events to the integrity engine"),
+    Permission.decisions_read: N_("See the engine's decisions"),
+    Permission.rules_manage: N_("Write, test and activate rules"),
+    Permission.lists_manage: N_("Edit block and allow lists"),
     Permission.page_consumer: N_("Consumer pages"),
     Permission.page_agent: N_("Intake desk"),
     Permission.page_dispatch: N_("Dispatch board"),

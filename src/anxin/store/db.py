@@ -6,7 +6,7 @@ session (``anxin.api.deps``) or the CLI command commits once at the end.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -54,3 +54,13 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def after_commit(session: Session, action: Callable[[], object]) -> None:
+    """Run ``action`` once the session's next commit has succeeded.
+
+    A request's session that rolls back is closed without committing, so the
+    action never runs for it. For effects outside the database — telling the live decision runtime about a
+    new ruleset — that must not happen for a change that was not stored.
+    """
+    event.listen(session, "after_commit", lambda _session: action(), once=True)

@@ -1,0 +1,14 @@
+"""Batch detectors for 刷单炒信 that no single event shows; one vocabulary: ``detect(batch) -> list[Finding]``.
+
+Each detector is a pure module (no web, database or clock): it takes plain
+records, returns :class:`Finding` objects, and the runners (CLI, API, risk
+console) persist them and publish each finding's ``label`` to the engine's
+labels so rules can read ``label(actor, "ring_member")``.
+"""
+
+from anxin.integrity.detectors.finding import Finding, Member, Reason
+
+DETECTOR_LABELS = frozenset({"template_review", "ring_member", "dense_block", "lockstep"})
+"""Labels the batch detectors write; rules read them as ``label(actor, "ring_member")``."""
+
+__all__ = ["DETECTOR_LABELS", "Finding", "Member", "Reason"]

@@ -1,0 +1,56 @@
+"""The app's live decision runtime: started in the lifespan from the stored ruleset, lists and journal.
+
+One process owns a journal (a lock file says so), so the CLI's bulk import
+either runs while no server does, or sends its events to the server's API.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import Request
+from sqlalchemy.orm import Session, sessionmaker
+
+from anxin.config import Settings
+from anxin.integrity.journal import DecisionRuntime
+from anxin.integrity.rules import service as rules
+from anxin.store.db import after_commit, unit_of_work
+
+
+def journal_path(settings: Settings) -> Path:
+    return settings.data_dir / "integrity" / "journal.sqlite3"
+
+
+def start_runtime(settings: Settings, factory: sessionmaker[Session]) -> DecisionRuntime:
+    """A running runtime with the active ruleset (allow-all if none), the shadow version and every list."""
+    with unit_of_work(factory) as session:
+        live = rules.compiled(session, rules.with_status(session, "active"))
+        shadow_version = rules.with_status(session, "shadow")
+        shadow = rules.compiled(session, shadow_version) if shadow_version is not None else None
+        lists = rules.all_lists(session)
+    runtime = DecisionRuntime(journal_path(settings), live, lists=lists, shadow=shadow)
+    runtime.start()
+    return runtime
+
+
+def runtime_of(request: Request) -> DecisionRuntime:
+    return request.app.state.decisions
+
+
+def publish_rulesets(session: Session, runtime: DecisionRuntime) -> None:
+    """After this transaction commits, give the runtime the stored live and shadow versions."""
+    live = rules.compiled(session, rules.with_status(session, "active"))
+    shadow_version = rules.with_status(session, "shadow")
+    shadow = rules.compiled(session, shadow_version) if shadow_version is not None else None
+
+    def apply() -> None:
+        runtime.activate(live)
+        runtime.set_shadow(shadow)
+
+    after_commit(session, apply)
+
+
+def publish_list(session: Session, runtime: DecisionRuntime, list_name: str) -> None:
+    """After this transaction commits, give the runtime the list's stored values."""
+    values = rules.list_values(session, list_name)
+    after_commit(session, lambda: runtime.set_list(list_name, values))

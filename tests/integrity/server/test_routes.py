@@ -1,0 +1,122 @@
+"""The integrity engine over real HTTP: rules saved and activated, events decided once, batches, lists, shadow."""
+
+from __future__ import annotations
+
+from anxin.demo.marketplace import DEMO_RULES
+
+T0 = 1767225600000
+
+
+def order(i: int, *, device: str = "dev-1", tenant: str = "demo-mall", amount: int = 9900) -> dict:
+    return {
+        "id": f"o-{i}",
+        "time": T0 + i * 1000,
+        "tenant": tenant,
+        "type": "order_placed",
+        "actor": f"acct-{i % 3}",
+        "attributes": {"device": device, "shop": "shop-1", "amount": amount},
+    }
+
+
+def activate(client, csrf: str, source: str, reason: str = "test") -> dict:
+    saved = client.post("/api/rulesets", json={"source": source, "reason": reason}, headers={"X-CSRF-Token": csrf})
+    assert saved.status_code == 201, saved.text
+    live = client.post(f"/api/rulesets/{saved.json()['id']}/activate", headers={"X-CSRF-Token": csrf})
+    assert live.status_code == 200, live.text
+    return live.json()
+
+
+def test_rules_go_live_and_events_are_decided_exactly_once(live_server, demo, login_as):
+    risk, admin = login_as("risk"), login_as("admin")
+    with risk.client(live_server.url) as r, admin.client(live_server.url) as a:
+        activate(r, risk.csrf, DEMO_RULES, "高频下单 and spikes")
+        headers = {"X-CSRF-Token": admin.csrf}
+        answers = [a.post("/api/events", json=order(i), headers=headers).json() for i in range(25)]
+        assert [x["action"] for x in answers[:20]] == ["allow"] * 20
+        assert answers[20]["action"] == "block" and answers[20]["fired"][0]["name"] == "hf_orders_device"
+        assert answers[20]["fired"][0]["values"] == {"count(order_placed, by=device, window=1h)": 21}
+        again = a.post("/api/events", json=order(20), headers=headers).json()
+        assert again["duplicate"] is True and again["seq"] == answers[20]["seq"] and again["action"] == "block"
+        stream = r.get("/api/decisions", params={"action": "block"}).json()
+        assert [d["event_id"] for d in stream] == [f"o-{i}" for i in range(24, 19, -1)]
+        one = r.get("/api/decisions/demo-mall/o-20").json()
+        assert one["event"]["attributes"]["device"] == "dev-1" and one["shadow"] is None
+
+
+def test_a_batch_keeps_good_items_and_names_bad_ones(live_server, demo, login_as):
+    admin = login_as("admin")
+    with admin.client(live_server.url) as a:
+        bad_type = {**order(2), "type": "teleport"}
+        bad_amount = {**order(3), "attributes": {"amount": "lots"}}
+        sent = a.post(
+            "/api/events/batch",
+            json={"events": [order(1), bad_type, bad_amount, order(1), "not an event"]},
+            headers={"X-CSRF-Token": admin.csrf},
+        )
+        assert sent.status_code == 200, sent.text
+        body = sent.json()
+        assert (body["accepted"], body["duplicates"], body["rejected"]) == (1, 1, 3)
+        results = body["results"]
+        assert results[0]["action"] == "allow" and results[3]["duplicate"] is True
+        assert results[1]["field"] == "type" and results[2]["field"] == "attributes.amount"
+        assert results[4]["error"] == "invalid_event"
+        too_many = a.post(
+            "/api/events/batch", json={"events": [order(i) for i in range(5001)]}, headers={"X-CSRF-Token": admin.csrf}
+        )
+        assert too_many.status_code in (413, 422)
+        assert a.get("/api/decisions", params={"limit": 10}).json()[0]["event_id"] == "o-1"
+
+
+def test_bad_rules_are_refused_with_position_and_nothing_changes(live_server, demo, login_as):
+    risk = login_as("risk")
+    with risk.client(live_server.url) as r:
+        headers = {"X-CSRF-Token": risk.csrf}
+        checked = r.post("/api/rulesets/check", json={"source": "rule x when amount > then block"}, headers=headers)
+        assert checked.json()["ok"] is False and checked.json()["error"]["line"] == 1
+        unknown = r.post(
+            "/api/rulesets",
+            json={"source": 'rule x when label(actor, "ring_membr") then block', "reason": "typo"},
+            headers=headers,
+        )
+        assert unknown.status_code == 422 and "ring_membr" in unknown.json()["message"]
+        no_reason = r.post("/api/rulesets", json={"source": "rule x when amount > 1 then review"}, headers=headers)
+        assert no_reason.status_code == 422
+        assert r.get("/api/rulesets").json() == []
+
+
+def test_shadow_lists_backtest_and_tenancy(live_server, demo, login_as):
+    risk, admin, brand = login_as("risk"), login_as("admin"), login_as("antu-admin")
+    with risk.client(live_server.url) as r, admin.client(live_server.url) as a, brand.client(live_server.url) as b:
+        rh, ah = {"X-CSRF-Token": risk.csrf}, {"X-CSRF-Token": admin.csrf}
+        activate(r, risk.csrf, 'rule blocked when device in list("block_devices") then block score 90')
+        candidate = r.post(
+            "/api/rulesets",
+            json={"source": "rule big when amount > 50000 then review score 20", "reason": "large orders"},
+            headers=rh,
+        ).json()
+        assert r.post(f"/api/rulesets/{candidate['id']}/shadow", headers=rh).status_code == 200
+        added = r.post("/api/lists/block_devices", json={"values": ["dev-bad"], "reason": "farm"}, headers=rh)
+        assert added.status_code == 201
+        decided = [
+            a.post("/api/events", json=e, headers=ah).json()
+            for e in (order(1, device="dev-bad"), order(2, amount=90000), order(3))
+        ]
+        assert [d["action"] for d in decided] == ["block", "allow", "allow"]
+        shadow = r.get("/api/shadow").json()
+        assert {(c["live"], c["shadow"]): c["events"] for c in shadow["counts"]} == {
+            ("allow", "allow"): 1,
+            ("allow", "review"): 1,
+            ("block", "allow"): 1,
+        }
+        report = r.post(
+            "/api/rulesets/backtest", json={"source": "rule big when amount > 50000 then review"}, headers=rh
+        ).json()
+        assert report["events"] == 3 and report["by_action"]["review"] == 1
+        assert {(c["live"], c["backtest"]) for c in report["changed"]} == {("block", "allow"), ("allow", "review")}
+        # A brand's staff send and read only their brand's tenant.
+        other = b.post("/api/events", json=order(9, tenant="demo-mall"), headers={"X-CSRF-Token": brand.csrf})
+        assert other.status_code == 422 and other.json()["detail"]["field"] == "tenant"
+        own = b.post("/api/events", json=order(9, tenant="antu"), headers={"X-CSRF-Token": brand.csrf})
+        assert own.status_code == 200
+        assert [d["tenant"] for d in b.get("/api/decisions").json()] == ["antu"]
+        assert b.get("/api/decisions/demo-mall/o-1").status_code == 404
