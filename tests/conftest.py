@@ -231,7 +231,7 @@ def browser() -> Iterator[object]:
     Pages use an en-US browser on purpose: the UI must still come up in Chinese first.
     """
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run scripts/setup.sh (it installs Debian's chromium and fonts-noto-cjk)")
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/test.sh (it installs Debian's chromium and fonts-noto-cjk)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

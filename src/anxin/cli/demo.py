@@ -8,13 +8,17 @@ from pathlib import Path
 import typer
 from alembic import command
 from rich.console import Console
+from rich.progress import MofNCompleteColumn, Progress
 from rich.table import Table
 
+from anxin.auth.permissions import API_KEY_SCOPES
 from anxin.cli.common import DbOption, build_settings, console, key_ring
 from anxin.demo.accounts import create_demo_accounts
 from anxin.demo.hotlines import create_demo_hotlines
+from anxin.demo.integrity import create_demo_rules, demo_marketplace, stream_marketplace
 from anxin.demo.network import create_demo_network
 from anxin.demo.tickets import create_demo_tickets
+from anxin.integrity.server.live import journal_path, start_runtime
 from anxin.store.db import make_engine, make_sessionmaker, unit_of_work
 from anxin.store.migrate import alembic_config, upgrade
 
@@ -38,6 +42,18 @@ def demo(
         create_demo_hotlines(session)
         create_demo_network(session)
         create_demo_tickets(session, key_ring(settings))
+        create_demo_rules(session)
+    journal = journal_path(settings)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{journal}{suffix}").unlink(missing_ok=True)
+    market = demo_marketplace()
+    runtime = start_runtime(settings, make_sessionmaker(engine))
+    try:
+        with Progress(*Progress.get_default_columns(), MofNCompleteColumn(), console=console) as progress:
+            task = progress.add_task("demo marketplace → integrity engine", total=len(market.events))
+            decided = stream_marketplace(runtime, market, progress=lambda n: progress.advance(task, n))
+    finally:
+        runtime.close()
     engine.dispose()
     if as_json:
         print(
@@ -46,6 +62,7 @@ def demo(
                     "url": f"http://{settings.host}:{settings.port}",
                     "password": accounts.password,
                     "integrator_key": accounts.integrator_key,
+                    "integrity_decisions": decided,
                     "logins": [
                         {
                             "username": x.username,
@@ -67,6 +84,11 @@ def demo(
         table.add_row(login.username, login.role.value, login.brand or "—", login.start_page)
     out = Console()
     out.print(table)
-    out.print(f"integrator API key (scopes self:read, users:read): {accounts.integrator_key}", soft_wrap=True)
+    scopes = ", ".join(sorted(p.value for p in API_KEY_SCOPES))
+    out.print(f"integrator API key (scopes {scopes}): {accounts.integrator_key}", soft_wrap=True)
+    console.print(
+        f"integrity engine: {len(market.events):,} marketplace events decided — "
+        f"{decided['block']:,} blocked, {decided['review']:,} for review (see /risk)"
+    )
     console.print(f"[green]demo database ready[/green]: {url}")
     console.print(f"open http://{settings.host}:{settings.port} after `anxin serve`")
