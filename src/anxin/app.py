@@ -24,6 +24,7 @@ from anxin.config import Settings
 from anxin.hotline import pages as hotline_pages
 from anxin.hotline import routes as hotline_routes
 from anxin.integrity.server import event_routes, rule_routes
+from anxin.integrity.server import pages as risk_pages
 from anxin.integrity.server.live import start_runtime
 from anxin.navigation import nav_for
 from anxin.portal import pages as portal_pages
@@ -111,6 +112,7 @@ def create_app(settings: Settings) -> FastAPI:
         dispatch_pages.router,
         visit_pages.router,
         analytics_pages.router,
+        risk_pages.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")

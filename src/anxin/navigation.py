@@ -43,6 +43,8 @@ _EXTRA: dict[Role, list[NavItem]] = {
         NavItem("/accounts", N_("Accounts and API keys")),
     ],
     Role.risk_analyst: [
+        NavItem("/risk/rules", N_("Rules")),
+        NavItem("/risk/lists", N_("Lists")),
         NavItem("/hotline/scans", N_("Scanned pages")),
         NavItem("/hotline/registry", N_("Hotline registry")),
     ],

@@ -69,7 +69,8 @@ def _workspace_route(role: Role):
     return workspace
 
 
-OWN_START_PAGES = frozenset({Role.dispatcher, Role.technician})  # the dispatch board; the technician's job page
+# The dispatch board, the technician's job page and the risk console are their roles' start pages.
+OWN_START_PAGES = frozenset({Role.dispatcher, Role.technician, Role.risk_analyst})
 
 for _role, _path in START_PAGES.items():
     if _role not in OWN_START_PAGES:

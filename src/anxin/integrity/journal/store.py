@@ -306,13 +306,27 @@ class Journal:
         ).fetchall()
         return counts, rows
 
-    def action_counts_by_hour(self, *, since_ms: int) -> list[tuple[int, str, int]]:
-        """(hour start in ms of receipt, action, count) since ``since_ms``: the console's chart."""
+    def action_counts_by_event_hour(self, *, since_ms: int) -> list[tuple[int, str, int]]:
+        """(event-time hour start in ms, action, count) for events since ``since_ms``: the console's chart."""
         return self._db.execute(
-            "SELECT (received_ms / 3600000) * 3600000 AS hour, action, COUNT(*) FROM journal "
-            "WHERE received_ms >= ? GROUP BY hour, action ORDER BY hour",
+            "SELECT (time_ms / 3600000) * 3600000 AS hour, action, COUNT(*) FROM journal "
+            "WHERE time_ms >= ? GROUP BY hour, action ORDER BY hour",
             (since_ms,),
         ).fetchall()
+
+    def action_totals(self) -> dict[str, int]:
+        """Events per action over the whole journal (flagged ones come from the partial index)."""
+        totals = {"allow": 0, "review": 0, "block": 0}
+        totals.update(
+            dict(self._db.execute("SELECT action, COUNT(*) FROM journal WHERE action != 'allow' GROUP BY action"))
+        )
+        totals["allow"] = self.last_seq() - totals["review"] - totals["block"]  # seqs are dense from 1
+        return totals
+
+    def event_time_span(self) -> tuple[int, int] | None:
+        """(oldest, newest) event time in the journal, or None when it is empty."""
+        row = self._db.execute("SELECT MIN(time_ms), MAX(time_ms) FROM journal").fetchone()
+        return None if row[0] is None else (row[0], row[1])
 
     def newest_event_time(self) -> int | None:
         return self._db.execute("SELECT MAX(time_ms) FROM journal").fetchone()[0]

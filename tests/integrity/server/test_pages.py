@@ -1,0 +1,87 @@
+"""In headless Chromium: the risk console shows decisions and explains one; the editor checks, backtests, saves
+and activates rules; lists take entries and refuse bad names."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from playwright.sync_api import expect
+
+from anxin.demo.marketplace import DEMO_RULES
+
+T0 = 1767225600000
+
+
+@pytest.fixture
+def decided(live_server, demo, login_as):
+    """The demo rules saved and activated through the API, then 25 orders from one device."""
+    risk, admin = login_as("risk"), login_as("admin")
+    with httpx.Client(base_url=live_server.url, cookies={"anxin_session": risk.cookie}) as r:
+        headers = {"X-CSRF-Token": risk.csrf}
+        version = r.post("/api/rulesets", json={"source": DEMO_RULES, "reason": "演示规则"}, headers=headers).json()
+        assert r.post(f"/api/rulesets/{version['id']}/activate", headers=headers).status_code == 200
+    with httpx.Client(base_url=live_server.url, cookies={"anxin_session": admin.cookie}) as a:
+        events = [
+            {
+                "id": f"o-{i}",
+                "time": T0 + i * 1000,
+                "tenant": "demo-mall",
+                "type": "order_placed",
+                "actor": f"acct-{i % 2}",
+                "attributes": {"device": "dev-farm", "shop": "shop-1", "amount": 1990},
+            }
+            for i in range(25)
+        ]
+        sent = a.post("/api/events/batch", json={"events": events}, headers={"X-CSRF-Token": admin.csrf})
+        assert sent.status_code == 200, sent.text
+
+
+def test_console_stream_chart_and_explanation(live_server, decided, page, log_in):
+    log_in(page, "risk")
+    expect(page).to_have_url(f"{live_server.url}/risk")
+    expect(page.get_by_test_id("total-block")).to_have_text("5")
+    expect(page.get_by_test_id("chart-decisions")).to_have_attribute("data-rendered", "true")
+    expect(page.get_by_test_id("chart-decisions")).to_contain_text("拦截")
+    page.goto(f"{live_server.url}/risk?action=block")
+    page.get_by_test_id("stream").get_by_role("link").first.click()
+    expect(page.get_by_test_id("decision-action")).to_have_text("拦截")
+    fired = page.get_by_test_id("fired")
+    expect(fired).to_contain_text("hf_orders_device")
+    expect(fired).to_contain_text("count(order_placed, by=device, window=1h)")
+
+
+def test_rule_editor_checks_backtests_saves_and_activates(live_server, decided, page, log_in):
+    log_in(page, "risk")
+    page.goto(f"{live_server.url}/risk/rules")
+    source = page.get_by_test_id("source")
+    source.fill('rule broken when amount > then block reason "x"')
+    page.get_by_test_id("check").click()
+    expect(page.get_by_test_id("rule-error")).to_contain_text("行 1")
+    source.fill('rule many when type == "order_placed" and count(order_placed, by=device, window=1h) > 5 then review')
+    page.get_by_test_id("backtest").click()
+    report = page.get_by_test_id("backtest-report")
+    expect(report).to_contain_text("25")
+    expect(page.get_by_test_id("chart-backtest")).to_have_attribute("data-rendered", "true")
+    page.fill("input[name=reason]", "stricter device limit")
+    page.get_by_test_id("save").click()
+    expect(page.get_by_test_id("saved")).to_contain_text("2")
+    page.get_by_test_id("activate-2").click()
+    expect(page.get_by_test_id("versions")).to_contain_text("运行中")
+    expect(page.get_by_test_id("provenance")).to_contain_text("stricter device limit")
+
+
+def test_lists_take_entries_and_refuse_bad_names(live_server, decided, page, log_in):
+    log_in(page, "risk")
+    page.goto(f"{live_server.url}/risk/lists")
+    form = page.get_by_test_id("add-entries")
+    form.locator("input[name=list_name]").fill("block_devices")
+    form.locator("textarea[name=values]").fill("dev-x, dev-y")
+    form.locator("input[name=reason]").fill("farm devices")
+    form.get_by_role("button").click()
+    expect(page.get_by_test_id("list-block_devices")).to_contain_text("dev-y")
+    form = page.get_by_test_id("add-entries")
+    form.locator("input[name=list_name]").fill("bad name!")
+    form.locator("textarea[name=values]").fill("x")
+    form.locator("input[name=reason]").fill("r")
+    form.get_by_role("button").click()
+    expect(page.get_by_test_id("error")).to_be_visible()
