@@ -52,6 +52,7 @@ class BacktestReport:
     known_bad_events: int = 0
     known_bad_flagged: int = 0
     flagged: int = 0
+    decisions: dict[str, tuple[str, int]] | None = None  # event id -> (action, score), when asked for
 
     @property
     def recall_of_known_bad(self) -> float:
@@ -94,16 +95,22 @@ def backtest(
     labels: Mapping[str, Iterable[Any]] | None = None,
     known_bad: Iterable[str] = (),
     progress: Callable[[int], None] | None = None,
+    keep_decisions: bool = False,
 ) -> BacktestReport:
-    """Decide ``rows`` ((event, live action or None), in event-time order) with ``ruleset`` from empty state."""
+    """Decide ``rows`` ((event, live action or None), in event-time order) with ``ruleset`` from empty state.
+
+    ``keep_decisions`` keeps every event's (action, score) in the report, for the parity test.
+    """
     state = EngineState(lists=lists, labels=labels)
     bad = frozenset(known_bad)
-    report = BacktestReport(ruleset.version)
+    report = BacktestReport(ruleset.version, decisions={} if keep_decisions else None)
     day_cache: dict[int, str] = {}
     for n, (event, live_action) in enumerate(rows, 1):
         d = decide(event, state, ruleset)
         report.events += 1
         report.by_action[d.action] += 1
+        if report.decisions is not None:
+            report.decisions[event.id] = (d.action, d.score)
         is_bad = event.actor in bad
         report.known_bad_events += is_bad
         if d.action != "allow":
