@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from anxin.integrity.engine import EngineState, decide
+from anxin.integrity.engine import EngineState, decider
 from anxin.integrity.events.schema import Event
 from anxin.integrity.rules.language import CompiledRuleset
 
@@ -102,32 +102,43 @@ def backtest(
     ``keep_decisions`` keeps every event's (action, score) in the report, for the parity test.
     """
     state = EngineState(lists=lists, labels=labels)
+    decide_one = decider(state, ruleset)
     bad = frozenset(known_bad)
     report = BacktestReport(ruleset.version, decisions={} if keep_decisions else None)
+    by_action, per_day, changed, hits = report.by_action, report.flagged_per_day, report.changed, report.rule_hits
+    kept = report.decisions
     day_cache: dict[int, str] = {}
-    for n, (event, live_action) in enumerate(rows, 1):
-        d = decide(event, state, ruleset)
-        report.events += 1
-        report.by_action[d.action] += 1
-        if report.decisions is not None:
-            report.decisions[event.id] = (d.action, d.score)
-        is_bad = event.actor in bad
-        report.known_bad_events += is_bad
-        if d.action != "allow":
-            report.flagged += 1
-            report.known_bad_flagged += is_bad
+    events = bad_events = flagged = bad_flagged = 0
+    for event, live_action in rows:
+        d = decide_one(event)
+        events += 1
+        action = d.action
+        by_action[action] += 1
+        if kept is not None:
+            kept[event.id] = (action, d.score)
+        is_bad = bool(bad) and event.actor in bad
+        bad_events += is_bad
+        if action != "allow":
+            flagged += 1
+            bad_flagged += is_bad
             day_index = (event.time_ms + CHINA_OFFSET_MS) // DAY_MS
             day = day_cache.get(day_index)
             if day is None:
                 day = day_cache[day_index] = china_day(event.time_ms)
-            report.flagged_per_day[day] = report.flagged_per_day.get(day, 0) + 1
+            per_day[day] = per_day.get(day, 0) + 1
             for f in d.fired:
-                report.rule_hits[f.name] += 1
-        if live_action is not None and live_action != d.action:
-            key = (live_action, d.action)
-            report.changed[key] = report.changed.get(key, 0) + 1
+                hits[f.name] += 1
+        if live_action is not None and live_action != action:
+            key = (live_action, action)
+            changed[key] = changed.get(key, 0) + 1
             if live_action == "allow" and len(report.newly_flagged) < 50:
                 report.newly_flagged.append(event.id)
-        if progress is not None and n % 10_000 == 0:
-            progress(n)
+        if progress is not None and events % 10_000 == 0:
+            progress(events)
+    report.events, report.known_bad_events, report.flagged, report.known_bad_flagged = (
+        events,
+        bad_events,
+        flagged,
+        bad_flagged,
+    )
     return report

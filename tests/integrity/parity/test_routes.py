@@ -98,7 +98,7 @@ def test_every_runner_gives_identical_decisions(stream, settings, db, demo, logi
 
     # Backtest over the batch runner's journal.
     journal = Journal(journal_path(batched), readonly=True)
-    rows = [(event_from_json(t), live) for t, live, _s, _tenant, _id in journal.events_in_time_order()]
+    rows = [(event_from_json(t), live) for t, live in journal.events_in_time_order()]
     journal.close()
     runners["backtest"] = backtest(rows, rules, keep_decisions=True).decisions or {}
 

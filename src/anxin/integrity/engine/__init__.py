@@ -19,7 +19,17 @@ from anxin.integrity.engine.decide import (
     decide,
     decide_all,
     decide_interpreted,
+    decider,
     update_features,
 )
 
-__all__ = ["Decision", "EngineState", "FiredRule", "decide", "decide_all", "decide_interpreted", "update_features"]
+__all__ = [
+    "Decision",
+    "EngineState",
+    "FiredRule",
+    "decide",
+    "decide_all",
+    "decide_interpreted",
+    "decider",
+    "update_features",
+]

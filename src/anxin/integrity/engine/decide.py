@@ -37,7 +37,7 @@ so the UI can say *why* ("count(order_placed, by=device, window=1h) = 31").
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 from anxin.integrity.events.schema import Event
@@ -133,13 +133,22 @@ def decide(event: Event, state: EngineState, ruleset: CompiledRuleset) -> Decisi
     return _decision(event, state, ruleset, fired)
 
 
-def decide_all(events: Iterable[Event], state: EngineState, ruleset: CompiledRuleset) -> Iterator[Decision]:
-    """``decide`` over a stream in arrival order (backtest, replay); binds the ruleset once."""
+def decider(state: EngineState, ruleset: CompiledRuleset) -> Callable[[Event], Decision]:
+    """``decide`` with the ruleset bound to ``state`` once: for loops over many events (backtest, replay)."""
     run = ruleset.bind(state.features)
     version = ruleset.version
-    for event in events:
-        fired = run(event, state.lists, state.labels)
-        yield _decision(event, state, ruleset, fired) if fired else Decision(event.id, "allow", 0, (), version)
+    lists, labels = state.lists, state.labels
+
+    def decide_one(event: Event) -> Decision:
+        fired = run(event, lists, labels)
+        return _decision(event, state, ruleset, fired) if fired else Decision(event.id, "allow", 0, (), version)
+
+    return decide_one
+
+
+def decide_all(events: Iterable[Event], state: EngineState, ruleset: CompiledRuleset) -> Iterator[Decision]:
+    """``decide`` over a stream in arrival order (backtest, replay); binds the ruleset once."""
+    return map(decider(state, ruleset), events)
 
 
 def _decision(event: Event, state: EngineState, ruleset: CompiledRuleset, fired: list[int]) -> Decision:

@@ -50,9 +50,10 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple
 
 from anxin.errors import Conflict
-from anxin.integrity.engine import Decision, EngineState, decide
+from anxin.integrity.engine import EngineState, decide
 from anxin.integrity.events.schema import Event
 from anxin.integrity.features import FeatureStore
+from anxin.integrity.journal.codec import event_from_json, event_json, fired_json
 from anxin.integrity.journal.store import Journal, JournalRow, ShadowRow
 from anxin.integrity.rules.language import CompiledRuleset
 
@@ -60,7 +61,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BATCH = 20_000
 DEFAULT_SNAPSHOT_EVERY = 250_000
-_NO_FIRED = "[]"
 
 
 class Outcome(NamedTuple):
@@ -85,24 +85,6 @@ class Outcome(NamedTuple):
             "ruleset": self.ruleset,
             "duplicate": self.duplicate,
         }
-
-
-def fired_json(decision: Decision) -> str:
-    """The fired rules of a decision as the journal stores them (``[]`` when nothing fired)."""
-    if not decision.fired:
-        return _NO_FIRED
-    return json.dumps(decision.to_dict()["fired"], ensure_ascii=False, separators=(",", ":"), default=str)
-
-
-def event_json(event: Event) -> str:
-    return json.dumps(event.to_dict(), ensure_ascii=False, separators=(",", ":"))
-
-
-def event_from_json(text: str) -> Event:
-    """Rebuild a journaled event without re-validating it (it was validated when accepted)."""
-    d = json.loads(text)
-    attrs = {k: tuple(v) if isinstance(v, list) else v for k, v in d.get("attributes", {}).items()}
-    return Event(d["id"], d["time"], d["tenant"], d["type"], d["actor"], d.get("subject"), attrs, d.get("version", 1))
 
 
 @dataclass

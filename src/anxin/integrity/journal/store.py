@@ -41,6 +41,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from anxin.integrity.journal.codec import event_from_json
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS journal (
     seq INTEGER PRIMARY KEY,
@@ -116,7 +118,7 @@ class StoredDecision(NamedTuple):
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready, with the event and the fired rules parsed."""
         out = self._asdict()
-        out["event"] = json.loads(self.event)
+        out["event"] = event_from_json(self.event).to_dict()
         out["fired"] = json.loads(self.fired)
         return out
 
@@ -339,20 +341,17 @@ class Journal:
         for _seq, text in self.events_after(first - 1):
             yield text
 
-    def events_in_time_order(self, *, batch: int = 10_000) -> Iterator[tuple[str, str, int, str, str]]:
-        """(event JSON, live action, live score, tenant, event id) over all history by event time, then seq.
-
-        The backtest's input: a ruleset replayed as if the events had arrived in order.
-        """
+    def events_in_time_order(self, *, batch: int = 20_000) -> Iterator[tuple[str, str]]:
+        """(event JSON, live action) over all history by event time, then seq: a backtest's input."""
         last: tuple[int, int] = (-1, -1)
         while True:
             rows = self._db.execute(
-                "SELECT time_ms, seq, event, action, score, tenant, event_id FROM journal "
-                "WHERE (time_ms, seq) > (?, ?) ORDER BY time_ms, seq LIMIT ?",
+                "SELECT time_ms, seq, event, action FROM journal WHERE (time_ms, seq) > (?, ?) "
+                "ORDER BY time_ms, seq LIMIT ?",
                 (*last, batch),
             ).fetchall()
             if not rows:
                 return
             for r in rows:
-                yield r[2], r[3], r[4], r[5], r[6]
+                yield r[2], r[3]
             last = (rows[-1][0], rows[-1][1])

@@ -138,7 +138,7 @@ def run_backtest(session: Session, journal_path, ruleset_source: str, version: s
     lists = rules.all_lists(session)
     journal = Journal(journal_path, readonly=True)
     try:
-        rows = ((event_from_json(text), live) for text, live, _score, _tenant, _id in journal.events_in_time_order())
+        rows = ((event_from_json(text), live) for text, live in journal.events_in_time_order())
         report = backtest(rows, compiled, lists=lists, known_bad=lists.get("block_accounts", ()))
     finally:
         journal.close()
