@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(5, ge=1, description="Failed logins per username and IP in the window.")
     login_window_s: int = Field(300, ge=1)
     log_level: str = "INFO"
+    opentelemetry: bool = Field(
+        False, description="Turn on FastAPI's OpenTelemetry spans and metrics (needs a configured OTel provider)."
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from anxin.api.deps import SessionDep, SettingsDep, get_locale
 from anxin.auth import service as auth
 from anxin.auth import tenancy
-from anxin.auth.guard import SESSION_COOKIE, Allow, MaybePrincipal
+from anxin.auth.guard import SESSION_COOKIE, Allow, MaybePrincipal, revoke_api_key
 from anxin.auth.permissions import (
     API_KEY_SCOPES,
     ROLE_LABELS,
@@ -161,6 +161,6 @@ def accounts_create_key(request: Request, session: SessionDep, caller: KeyManage
 
 
 @router.post("/accounts/api-keys/{key_id}/revoke")
-def accounts_revoke_key(key_id: int, session: SessionDep, caller: KeyManager):
-    auth.revoke_api_key(session, key_id=key_id, actor=caller)
+def accounts_revoke_key(request: Request, key_id: int, session: SessionDep, caller: KeyManager):
+    revoke_api_key(request, session, key_id=key_id, actor=caller)
     return RedirectResponse("/accounts", status_code=303)

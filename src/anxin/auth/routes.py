@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 
 from anxin.api.deps import SessionDep
 from anxin.api.errors import error_schema
 from anxin.auth import service as auth
 from anxin.auth import tenancy
-from anxin.auth.guard import Allow, MaybePrincipal
+from anxin.auth.guard import Allow, MaybePrincipal, revoke_api_key
 from anxin.auth.permissions import Permission
 from anxin.auth.schemas import (
     ApiKeyCreate,
@@ -78,8 +78,8 @@ def create_api_key(body: ApiKeyCreate, session: SessionDep, caller: KeyManager):
 
 
 @router.delete("/api-keys/{key_id}", response_model=ApiKeyRead, responses=error_schema(NotFound))
-def revoke_api_key(key_id: int, session: SessionDep, caller: KeyManager):
-    return auth.revoke_api_key(session, key_id=key_id, actor=caller)
+def revoke_key(request: Request, key_id: int, session: SessionDep, caller: KeyManager):
+    return revoke_api_key(request, session, key_id=key_id, actor=caller)
 
 
 @router.get("/brands", response_model=list[BrandRead], tags=["brands"])

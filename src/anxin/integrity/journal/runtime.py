@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
-import json
 import logging
 import queue
 import threading
@@ -48,6 +47,8 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, NamedTuple
+
+import orjson
 
 from anxin.errors import Conflict
 from anxin.integrity.engine import EngineState, decide
@@ -81,7 +82,7 @@ class Outcome(NamedTuple):
             "event_id": self.event_id,
             "action": self.action,
             "score": self.score,
-            "fired": json.loads(self.fired),
+            "fired": orjson.loads(self.fired),
             "ruleset": self.ruleset,
             "duplicate": self.duplicate,
         }

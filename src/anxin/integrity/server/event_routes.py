@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Query, Request
-from sqlalchemy.orm import Session
+import orjson
+from fastapi import APIRouter, Depends, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
-from anxin.api.deps import SessionDep
 from anxin.api.errors import error_schema
 from anxin.auth import service as auth
 from anxin.auth.guard import Allow
@@ -26,6 +26,7 @@ from anxin.errors import Forbidden, InvalidInput, NotFound
 from anxin.integrity.events.schema import Event, EventValidationError, parse_event
 from anxin.integrity.journal import Journal
 from anxin.integrity.server.live import runtime_of
+from anxin.store.db import unit_of_work
 
 router = APIRouter(prefix="/api", tags=["integrity"])
 
@@ -44,12 +45,24 @@ EVENT_EXAMPLE = {
 }
 
 
-def tenant_of(session: Session, caller: auth.Principal) -> str | None:
-    """The only tenant a brand-bound caller may use (its brand's slug); None for platform-wide callers."""
+def _brand_slug(request: Request, brand_id: int) -> str:
+    with unit_of_work(request.app.state.sessionmaker) as session:
+        brand = session.get(Brand, brand_id)
+        return brand.slug if brand is not None else ""
+
+
+async def tenant_of(request: Request, caller: auth.Principal) -> str | None:
+    """The only tenant a brand-bound caller may use (its brand's slug); None for platform-wide callers.
+
+    Slugs never change, so they are cached for the app's life: ingestion then needs no query at all.
+    """
     if caller.brand_id is None:
         return None
-    brand = session.get(Brand, caller.brand_id)
-    return brand.slug if brand is not None else ""
+    slugs: dict[int, str] = request.app.state.brand_slugs
+    slug = slugs.get(caller.brand_id)
+    if slug is None:
+        slug = slugs[caller.brand_id] = await run_in_threadpool(_brand_slug, request, caller.brand_id)
+    return slug
 
 
 def _checked(raw: Any, allowed_tenant: str | None) -> Event:
@@ -59,28 +72,55 @@ def _checked(raw: Any, allowed_tenant: str | None) -> Event:
     return event
 
 
-@router.post("/events", responses=error_schema(InvalidInput, Forbidden))
-async def ingest_event(
-    request: Request,
-    session: SessionDep,
-    caller: Ingester,
-    event: Annotated[dict[str, Any], Body(examples=[EVENT_EXAMPLE])],
-) -> dict[str, Any]:
+async def _json_body(request: Request) -> Any:
+    """The request body parsed with orjson (the ingestion hot path skips FastAPI's generic body handling)."""
+    try:
+        return orjson.loads(await request.body())
+    except orjson.JSONDecodeError as exc:
+        raise InvalidInput(f"the body is not JSON: {exc}", message_zh="请求体不是合法的 JSON") from None
+
+
+def _json(content: Any) -> Response:
+    return Response(orjson.dumps(content), media_type="application/json")
+
+
+def _body_doc(schema: dict[str, Any], example: Any) -> dict[str, Any]:
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema, "example": example}}}}
+
+
+@router.post(
+    "/events",
+    responses=error_schema(InvalidInput, Forbidden),
+    openapi_extra=_body_doc({"type": "object"}, EVENT_EXAMPLE),
+)
+async def ingest_event(request: Request, caller: Ingester) -> Response:
     """Decide one event: ``allow`` / ``review`` / ``block`` with score and the rules that fired, once durable."""
-    parsed = _checked(event, tenant_of(session, caller))
+    parsed = _checked(await _json_body(request), await tenant_of(request, caller))
     (outcome,) = await runtime_of(request).decide_async([parsed], "http")
-    return outcome.to_dict()
+    return _json(outcome.to_dict())
 
 
-@router.post("/events/batch", responses=error_schema(InvalidInput, Forbidden))
-async def ingest_batch(
-    request: Request,
-    session: SessionDep,
-    caller: Ingester,
-    events: Annotated[list[Any], Body(embed=True, max_length=MAX_BATCH, examples=[[EVENT_EXAMPLE]])],
-) -> dict[str, Any]:
+@router.post(
+    "/events/batch",
+    responses=error_schema(InvalidInput, Forbidden),
+    openapi_extra=_body_doc(
+        {"type": "object", "properties": {"events": {"type": "array", "maxItems": MAX_BATCH}}, "required": ["events"]},
+        {"events": [EVENT_EXAMPLE]},
+    ),
+)
+async def ingest_batch(request: Request, caller: Ingester) -> Response:
     """Decide up to 5,000 events in one group commit; bad items are reported by index, good ones accepted."""
-    allowed_tenant = tenant_of(session, caller)
+    body = await _json_body(request)
+    events = body.get("events") if isinstance(body, dict) else None
+    if not isinstance(events, list):
+        raise InvalidInput('send {"events": [event, …]}', message_zh='请发送 {"events": [事件, …]}')
+    if len(events) > MAX_BATCH:
+        raise InvalidInput(
+            f"at most {MAX_BATCH:,} events per batch, got {len(events):,}; split the batch",
+            message_zh=f"每批最多 {MAX_BATCH} 个事件",
+            detail={"max_items": MAX_BATCH},
+        )
+    allowed_tenant = await tenant_of(request, caller)
     good: list[Event] = []
     positions: list[int] = []
     results: list[dict[str, Any] | None] = [None] * len(events)
@@ -95,12 +135,14 @@ async def ingest_batch(
     for index, outcome in zip(positions, outcomes, strict=True):
         results[index] = {"index": index, **outcome.to_dict()}
         duplicates += outcome.duplicate
-    return {
-        "accepted": len(good) - duplicates,
-        "duplicates": duplicates,
-        "rejected": len(events) - len(good),
-        "results": results,
-    }
+    return _json(
+        {
+            "accepted": len(good) - duplicates,
+            "duplicates": duplicates,
+            "rejected": len(events) - len(good),
+            "results": results,
+        }
+    )
 
 
 def reader(request: Request) -> Journal:
@@ -108,9 +150,8 @@ def reader(request: Request) -> Journal:
 
 
 @router.get("/decisions", responses=error_schema(InvalidInput))
-def list_decisions(
+async def list_decisions(
     request: Request,
-    session: SessionDep,
     caller: DecisionReader,
     action: Annotated[str | None, Query(pattern="^(allow|review|block)$")] = None,
     before: Annotated[int | None, Query(ge=1, description="seq to page back from")] = None,
@@ -119,16 +160,17 @@ def list_decisions(
     """The decision stream, newest first (a brand's callers see only their tenant)."""
     journal = reader(request)
     try:
-        rows = journal.decisions(before_seq=before, action=action, tenant=tenant_of(session, caller), limit=limit)
+        tenant = await tenant_of(request, caller)
+        rows = journal.decisions(before_seq=before, action=action, tenant=tenant, limit=limit)
     finally:
         journal.close()
     return [r.to_dict() for r in rows]
 
 
 @router.get("/decisions/{tenant}/{event_id}", responses=error_schema(NotFound))
-def read_decision(request: Request, session: SessionDep, caller: DecisionReader, tenant: str, event_id: str):
+async def read_decision(request: Request, caller: DecisionReader, tenant: str, event_id: str):
     """One event with its decision, the rules that fired with the feature values they saw, and its shadow twin."""
-    allowed = tenant_of(session, caller)
+    allowed = await tenant_of(request, caller)
     journal = reader(request)
     try:
         row = journal.decision(tenant, event_id) if allowed in (None, tenant) else None
