@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from anxin.demo.network import create_demo_network
@@ -71,3 +73,19 @@ def test_bad_requests_get_field_errors(live_server, network):
         assert bad_phone.status_code == 422
         unknown_field = public.post("/api/repair-requests", json=BODY | {"vip": True})
         assert unknown_field.status_code == 422
+
+
+def test_requests_reach_the_integrity_engine_as_orders(live_server, network, login_as):
+    """有问题必受理 meets 刷单: every accepted request is also an order event in the brand's tenant."""
+    with live_server.client() as public:
+        numbers = [
+            public.post("/api/repair-requests", json=BODY | {"lock_model": f"S{i}"}).json()["number"] for i in range(2)
+        ]
+    admin = login_as("admin")
+    with admin.client(live_server.url) as client:
+        deadline = time.monotonic() + 10
+        while len(found := client.get("/api/decisions").json()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert sorted(d["event"]["subject"] for d in found) == sorted(numbers)
+    assert {(d["tenant"], d["type"], d["source"]) for d in found} == {("antu", "order_placed", "service")}
+    assert all(d["event"]["attributes"]["ip"] == "127.0.0.1" for d in found)

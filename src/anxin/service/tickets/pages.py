@@ -20,6 +20,7 @@ from anxin.regions import service as regions
 from anxin.service.customers import service as customers
 from anxin.service.sla.service import response_sla
 from anxin.service.tickets import service as tickets
+from anxin.service.tickets.feed import feed_rating, feed_ticket
 from anxin.service.tickets.lifecycle import LABELS, TRANSITIONS, Status
 from anxin.service.tickets.routes import ONLINE_REQUESTS_PER_MINUTE, TRACKS_PER_MINUTE
 from anxin.service.tickets.schemas import FAULT_LABELS, Fault, RepairRequest
@@ -92,6 +93,7 @@ def repair_form(request: Request, session: SessionDep, _caller: MaybePrincipal):
 def repair_submit(request: Request, session: SessionDep, keys: KeyRingDep, _caller: MaybePrincipal, form: FormData):
     try:
         ticket, duplicate = tickets.create_ticket(session, keys, request=_validate(form), channel="online", actor=None)
+        feed_ticket(request, session, ticket)
     except (ValidationError, AnxinError) as exc:
         session.rollback()
         errors, message = _field_errors(request, exc)
@@ -130,7 +132,7 @@ def _track(
 def rate_from_form(request: Request, session: SessionDep, keys: KeyRingDep, _caller: MaybePrincipal, form: FormData):
     number, phone = form.get("number", ""), form.get("phone", "")
     try:
-        tickets.rate(
+        rating = tickets.rate(
             session,
             keys,
             number=number,
@@ -138,6 +140,7 @@ def rate_from_form(request: Request, session: SessionDep, keys: KeyRingDep, _cal
             stars=int(form.get("stars", "0") or 0),
             comment=form.get("comment", ""),
         )
+        feed_rating(request, session, rating)
     except AnxinError as exc:
         session.rollback()
         return _track(request, session, keys, number, phone, error=exc.localized(get_locale(request)))
@@ -176,6 +179,7 @@ def returning_caller(request: Request, session: SessionDep, keys: KeyRingDep, ca
 def intake_submit(request: Request, session: SessionDep, keys: KeyRingDep, caller: TicketCreator, form: FormData):
     try:
         ticket, duplicate = tickets.create_ticket(session, keys, request=_validate(form), channel="phone", actor=caller)
+        feed_ticket(request, session, ticket)
     except (ValidationError, AnxinError) as exc:
         session.rollback()
         errors, message = _field_errors(request, exc)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from anxin.api.deps import KeyRingDep, SessionDep
@@ -15,6 +15,7 @@ from anxin.auth.guard import Allow, MaybePrincipal
 from anxin.auth.permissions import Permission
 from anxin.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyRequests
 from anxin.service.tickets import service as tickets
+from anxin.service.tickets.feed import feed_rating, feed_ticket
 from anxin.service.tickets.lifecycle import Status
 from anxin.service.tickets.schemas import RepairRequest, TicketEventRead, TicketMove, TicketRead, TrackingRead
 
@@ -59,9 +60,10 @@ class MergeRequest(BaseModel):
 
 
 @router.post("/tickets", response_model=IntakeResult, status_code=201, responses=error_schema(InvalidInput, Forbidden))
-def take_request(body: RepairRequest, session: SessionDep, keys: KeyRingDep, caller: TicketCreator):
+def take_request(request: Request, body: RepairRequest, session: SessionDep, keys: KeyRingDep, caller: TicketCreator):
     """An agent's intake: always numbered; a likely duplicate is reported for merging, not refused."""
     ticket, duplicate = tickets.create_ticket(session, keys, request=body, channel="phone", actor=caller)
+    feed_ticket(request, session, ticket)
     return IntakeResult(ticket=tickets.to_read(session, keys, ticket), likely_duplicate_of=duplicate)
 
 
@@ -72,9 +74,12 @@ def take_request(body: RepairRequest, session: SessionDep, keys: KeyRingDep, cal
     responses=error_schema(InvalidInput, TooManyRequests),
     dependencies=[Depends(rate_limited("repair-request", limit=ONLINE_REQUESTS_PER_MINUTE))],
 )
-def request_repair_online(body: RepairRequest, session: SessionDep, keys: KeyRingDep, _caller: MaybePrincipal):
+def request_repair_online(
+    request: Request, body: RepairRequest, session: SessionDep, keys: KeyRingDep, _caller: MaybePrincipal
+):
     """A customer's own request, no login needed; the receipt's number and the phone track it."""
     ticket, duplicate = tickets.create_ticket(session, keys, request=body, channel="online", actor=None)
+    feed_ticket(request, session, ticket)
     return OnlineReceipt(
         number=ticket.number or "",
         status=Status(ticket.status),
@@ -136,7 +141,10 @@ def track(
     responses=error_schema(NotFound, Conflict, TooManyRequests),
     dependencies=[Depends(rate_limited("rating", limit=TRACKS_PER_MINUTE))],
 )
-def rate_repair(body: RatingCreate, session: SessionDep, keys: KeyRingDep, _caller: MaybePrincipal) -> dict[str, int]:
+def rate_repair(
+    request: Request, body: RatingCreate, session: SessionDep, keys: KeyRingDep, _caller: MaybePrincipal
+) -> dict[str, int]:
     """The customer rates a completed repair (number + booking phone), once."""
     rating = tickets.rate(session, keys, number=body.number, phone=body.phone, stars=body.stars, comment=body.comment)
+    feed_rating(request, session, rating)
     return {"stars": rating.stars}
