@@ -9,6 +9,7 @@ pass ``--url`` and ``--api-key`` to send the events to the server instead.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
@@ -22,6 +23,7 @@ from rich.table import Table
 from anxin.cli.common import DbOption, build_settings, console, database_session, reported_errors
 from anxin.errors import InvalidInput
 from anxin.integrity.events.files import Row, file_format, read_events
+from anxin.integrity.events.schema import EventValidationError, check_not_future
 from anxin.integrity.rules import service as rules
 from anxin.integrity.server.live import journal_path, start_runtime
 from anxin.integrity.server.rule_routes import run_backtest
@@ -60,6 +62,17 @@ def _progress() -> Progress:
         TimeRemainingColumn(),
         console=console,
     )
+
+
+def _not_future(rows: Iterator[Row]) -> Iterator[Row]:
+    """Rows dated too far after now become errors, as at the HTTP edge."""
+    for row in rows:
+        if row.event is not None:
+            try:
+                check_not_future(row.event, int(time.time() * 1000))
+            except EventValidationError as exc:
+                row = Row(row.line, None, str(exc))
+        yield row
 
 
 class _HttpSink:
@@ -117,7 +130,7 @@ def import_events(
         try:
             with _progress() as progress:
                 task = progress.add_task(file.name, total=_count_rows(file, kind), flagged=0, errors=0)
-                for chunk in _batches(rows, batch):
+                for chunk in _batches(_not_future(rows), batch):
                     good = [r.event for r in chunk if r.event is not None]
                     for r in chunk:
                         if r.error is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from anxin.demo.marketplace import DEMO_RULES
 
 T0 = 1767225600000
@@ -120,3 +122,20 @@ def test_shadow_lists_backtest_and_tenancy(live_server, demo, login_as):
         assert own.status_code == 200
         assert [d["tenant"] for d in b.get("/api/decisions").json()] == ["antu"]
         assert b.get("/api/decisions/demo-mall/o-1").status_code == 404
+
+
+def test_malformed_bodies_and_clock_skew_get_clear_errors(live_server, demo, login_as):
+    admin = login_as("admin")
+    with admin.client(live_server.url) as a:
+        headers = {"X-CSRF-Token": admin.csrf, "Content-Type": "application/json", "Accept-Language": "en"}
+        not_json = a.post("/api/events", content=b"{oops", headers=headers)
+        assert not_json.status_code == 422 and "not JSON" in not_json.json()["message"]
+        not_a_batch = a.post("/api/events/batch", json=[order(1)], headers=headers)
+        assert not_a_batch.status_code == 422 and "events" in not_a_batch.json()["message"]
+        future = {**order(1), "time": int(time.time() * 1000) + 86_400_000}
+        skewed = a.post("/api/events", json=future, headers=headers)
+        assert skewed.status_code == 422 and skewed.json()["detail"]["field"] == "time"
+        assert "ahead of the server clock" in skewed.json()["message"]
+        huge = {**order(2), "attributes": {"reason": "x" * 2000}}
+        assert a.post("/api/events", json=huge, headers=headers).status_code == 422
+        assert a.get("/api/decisions").json() == []  # nothing half-accepted

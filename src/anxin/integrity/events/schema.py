@@ -329,6 +329,30 @@ def parse_time(value: Any, field_path: str = "time") -> int:
     return ms
 
 
+MAX_CLOCK_SKEW_MS = 10 * 60_000
+"""How far ahead of the receiver's clock an event time may be: more is a sender clock or unit error."""
+
+
+def check_not_future(event: Event, now_ms: int) -> None:
+    """Refuse an event dated more than 10 minutes after ``now_ms``.
+
+    Why: windows advance with the newest event time, so one event dated next
+    week would make every real event after it "late" and uncounted.
+
+    >>> check_not_future(Event("e", MIN_TIME_MS + 3_600_000, "t", "login", "a"), now_ms=MIN_TIME_MS)
+    Traceback (most recent call last):
+    ...
+    anxin.integrity.events.schema.EventValidationError: time: 60 minutes ahead of the server clock; ...
+    """
+    ahead = event.time_ms - now_ms
+    if ahead > MAX_CLOCK_SKEW_MS:
+        raise EventValidationError(
+            "time",
+            f"{ahead // 60_000} minutes ahead of the server clock; check the sender's clock "
+            f"(at most {MAX_CLOCK_SKEW_MS // 60_000} minutes)",
+        )
+
+
 def parse_event(data: Any) -> Event:
     """Validate a plain dict (from JSON, CSV or Parquet rows) into an :class:`Event`.
 

@@ -11,6 +11,7 @@ the event's ``tenant`` must be the brand's slug.
 
 from __future__ import annotations
 
+import time
 from typing import Annotated, Any
 
 import orjson
@@ -23,7 +24,7 @@ from anxin.auth.guard import Allow
 from anxin.auth.models import Brand
 from anxin.auth.permissions import Permission
 from anxin.errors import Forbidden, InvalidInput, NotFound
-from anxin.integrity.events.schema import Event, EventValidationError, parse_event
+from anxin.integrity.events.schema import Event, EventValidationError, check_not_future, parse_event
 from anxin.integrity.journal import Journal
 from anxin.integrity.server.live import runtime_of
 from anxin.store.db import unit_of_work
@@ -65,10 +66,11 @@ async def tenant_of(request: Request, caller: auth.Principal) -> str | None:
     return slug
 
 
-def _checked(raw: Any, allowed_tenant: str | None) -> Event:
+def _checked(raw: Any, allowed_tenant: str | None, now_ms: int) -> Event:
     event = parse_event(raw)
     if allowed_tenant is not None and event.tenant != allowed_tenant:
         raise EventValidationError("tenant", f"your key may only send events of tenant {allowed_tenant!r}")
+    check_not_future(event, now_ms)
     return event
 
 
@@ -95,7 +97,7 @@ def _body_doc(schema: dict[str, Any], example: Any) -> dict[str, Any]:
 )
 async def ingest_event(request: Request, caller: Ingester) -> Response:
     """Decide one event: ``allow`` / ``review`` / ``block`` with score and the rules that fired, once durable."""
-    parsed = _checked(await _json_body(request), await tenant_of(request, caller))
+    parsed = _checked(await _json_body(request), await tenant_of(request, caller), int(time.time() * 1000))
     (outcome,) = await runtime_of(request).decide_async([parsed], "http")
     return _json(outcome.to_dict())
 
@@ -121,12 +123,13 @@ async def ingest_batch(request: Request, caller: Ingester) -> Response:
             detail={"max_items": MAX_BATCH},
         )
     allowed_tenant = await tenant_of(request, caller)
+    now_ms = int(time.time() * 1000)
     good: list[Event] = []
     positions: list[int] = []
     results: list[dict[str, Any] | None] = [None] * len(events)
     for index, raw in enumerate(events):
         try:
-            good.append(_checked(raw, allowed_tenant))
+            good.append(_checked(raw, allowed_tenant, now_ms))
             positions.append(index)
         except EventValidationError as exc:
             results[index] = {"index": index, "error": exc.code, "message": str(exc), "field": exc.field}
