@@ -41,10 +41,12 @@ def main() -> None:
         risk = browser.new_page(viewport={"width": 1200, "height": 1000})
         log_in(risk, "risk")
         risk.wait_for_selector("[data-testid=chart-decisions][data-rendered=true]")
+        risk.wait_for_timeout(1500)  # let the chart's entry animation finish
         risk.screenshot(path=OUT / "risk-console.png")
         risk.goto(f"{BASE}/risk/rules")
         risk.click("[data-testid=backtest]")
         risk.wait_for_selector("[data-testid=chart-backtest][data-rendered=true]")
+        risk.wait_for_timeout(1500)
         risk.screenshot(path=OUT / "risk-rules-backtest.png", full_page=True)
         phone = browser.new_page(viewport={"width": 390, "height": 844})
         log_in(phone, "antu-tech")

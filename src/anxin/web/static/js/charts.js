@@ -1,5 +1,5 @@
 // Draw every <div class="chart" data-kind data-names data-values> with ECharts (vendored at set-up, no CDN).
-// A chart with data-series='{"label": [values…], …}' draws one stacked series per label instead of data-values;
+// A chart with data-series='[["label", [values…]], …]' draws one stacked series per label instead of data-values;
 // data-colors='["#hex", …]' sets the series colours in order.
 document.addEventListener("DOMContentLoaded", () => {
   for (const el of document.querySelectorAll(".chart")) {
@@ -12,10 +12,10 @@ document.addEventListener("DOMContentLoaded", () => {
       option = { tooltip: {}, series: [{ type: "pie", radius: "65%", data: names.map((n, i) => ({ name: n, value: values[i] })) }] };
     } else {
       const series = el.dataset.series
-        ? Object.entries(JSON.parse(el.dataset.series)).map(([name, data]) => ({ name, type: kind, stack: "all", data }))
+        ? JSON.parse(el.dataset.series).map(([name, data]) => ({ name, type: kind, stack: "all", data }))
         : [{ type: kind, data: JSON.parse(el.dataset.values), smooth: kind === "line" }];
       option = { tooltip: { trigger: "axis" }, grid: { left: 48, right: 16, bottom: 64 },
-        legend: el.dataset.series ? {} : undefined,
+        legend: el.dataset.series ? { top: 0 } : undefined,
         xAxis: { type: "category", data: names, axisLabel: { rotate: names.length > 4 ? 30 : 0 } },
         yAxis: { type: "value", minInterval: 1 },
         series };
