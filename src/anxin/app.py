@@ -23,7 +23,7 @@ from anxin.auth.guard import ApiKeyCache, MaybePrincipal
 from anxin.config import Settings
 from anxin.hotline import pages as hotline_pages
 from anxin.hotline import routes as hotline_routes
-from anxin.integrity.server import event_routes, rule_routes
+from anxin.integrity.server import event_routes, finding_pages, finding_routes, rule_routes
 from anxin.integrity.server import pages as risk_pages
 from anxin.integrity.server.live import start_runtime
 from anxin.navigation import nav_for
@@ -107,6 +107,7 @@ def create_app(settings: Settings) -> FastAPI:
         ticket_routes.router,
         dispatch_routes.router,
         rule_routes.router,
+        finding_routes.router,
         portal_pages.router,
         auth_pages.router,
         workspace_pages.router,
@@ -119,6 +120,7 @@ def create_app(settings: Settings) -> FastAPI:
         visit_pages.router,
         analytics_pages.router,
         risk_pages.router,
+        finding_pages.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")

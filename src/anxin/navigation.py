@@ -45,6 +45,7 @@ _EXTRA: dict[Role, list[NavItem]] = {
     Role.risk_analyst: [
         NavItem("/risk/rules", N_("Rules")),
         NavItem("/risk/lists", N_("Lists")),
+        NavItem("/risk/findings", N_("Findings")),
         NavItem("/hotline/scans", N_("Scanned pages")),
         NavItem("/hotline/registry", N_("Hotline registry")),
     ],

@@ -56,6 +56,7 @@ class Permission(StrEnum):
     decisions_read = "decisions:read"
     rules_manage = "rules:manage"
     lists_manage = "lists:manage"
+    findings_manage = "findings:manage"
     page_consumer = "page:consumer"
     page_agent = "page:agent"
     page_dispatch = "page:dispatch"
@@ -96,6 +97,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.decisions_read: frozenset({Role.risk_analyst, Role.platform_admin, Role.auditor, Role.brand_admin}),
     Permission.rules_manage: frozenset({Role.risk_analyst}),
     Permission.lists_manage: frozenset({Role.risk_analyst}),
+    Permission.findings_manage: frozenset({Role.risk_analyst}),
     Permission.page_consumer: _EVERYONE,
     Permission.page_agent: frozenset({Role.agent, Role.brand_admin}),
     Permission.page_dispatch: frozenset({Role.dispatcher, Role.brand_admin}),
@@ -161,6 +163,7 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.decisions_read: N_("See the engine's decisions"),
     Permission.rules_manage: N_("Write, test and activate rules"),
     Permission.lists_manage: N_("Edit block and allow lists"),
+    Permission.findings_manage: N_("Run detectors and review their findings"),
     Permission.page_consumer: N_("Consumer pages"),
     Permission.page_agent: N_("Intake desk"),
     Permission.page_dispatch: N_("Dispatch board"),

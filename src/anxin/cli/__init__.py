@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from anxin.cli import bench, db, demo, dispatch, events, hotline, keys, regions, scan, serve, users
+from anxin.cli import bench, db, demo, detect, dispatch, events, hotline, keys, regions, scan, serve, users
 
 app = typer.Typer(
     name="anxin",
@@ -18,6 +18,7 @@ app = typer.Typer(
 app.command("serve", help="Serve the web UI and the API (uvicorn).")(serve.serve)
 app.command("demo", help="Create a fresh database with realistic demo data and print the demo logins.")(demo.demo)
 app.command("scan", help="Scan saved pages for fake brand hotlines (progress bar, summary, --json).")(scan.scan)
+app.command("detect", help="Run a batch detector (rings …) over the journal and store its findings.")(detect.detect)
 app.command("bench", help="Run a benchmark from benchmarks/ and print its table (or --json).")(bench.bench)
 app.add_typer(db.app, name="db", help="Database schema: migrate with Alembic.")
 app.add_typer(users.app, name="users", help="Accounts: create users from the command line.")

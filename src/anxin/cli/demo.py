@@ -18,6 +18,7 @@ from anxin.demo.hotlines import create_demo_hotlines
 from anxin.demo.integrity import create_demo_rules, demo_marketplace, stream_marketplace
 from anxin.demo.network import create_demo_network
 from anxin.demo.tickets import create_demo_tickets
+from anxin.integrity.findings import service as findings
 from anxin.integrity.server.live import journal_path, start_runtime
 from anxin.store.db import make_engine, make_sessionmaker, unit_of_work
 from anxin.store.migrate import alembic_config, upgrade
@@ -54,6 +55,8 @@ def demo(
             decided = stream_marketplace(runtime, market, progress=lambda n: progress.advance(task, n))
     finally:
         runtime.close()
+    with unit_of_work(make_sessionmaker(engine)) as session:
+        rings = findings.run_detector(session, journal=journal, detector="rings", tenant=None, actor=None)
     engine.dispose()
     if as_json:
         print(
@@ -88,7 +91,8 @@ def demo(
     out.print(f"integrator API key (scopes {scopes}): {accounts.integrator_key}", soft_wrap=True)
     console.print(
         f"integrity engine: {len(market.events):,} marketplace events decided — "
-        f"{decided['block']:,} blocked, {decided['review']:,} for review (see /risk)"
+        f"{decided['block']:,} blocked, {decided['review']:,} for review; {rings.findings} sock-puppet ring(s) "
+        "found (see /risk)"
     )
     console.print(f"[green]demo database ready[/green]: {url}")
     console.print(f"open http://{settings.host}:{settings.port} after `anxin serve`")

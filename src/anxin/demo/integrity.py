@@ -8,12 +8,14 @@ risk console opens on real decisions.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
 from anxin.auth import service as auth
 from anxin.demo.marketplace import DEMO_RULES, Marketplace, generate
+from anxin.integrity.events.schema import Event
 from anxin.integrity.journal import DecisionRuntime
 from anxin.integrity.rules import service as rules
 
@@ -32,8 +34,39 @@ def create_demo_rules(session: Session) -> None:
     )
 
 
+RING_SIZE = 12
+
+
+def ring_events(start_ms: int, tenant: str = DEMO_TENANT) -> list[Event]:
+    """A planted 群控 ring: 12 accounts registered in a burst from two farm phones, paying with one card.
+
+    They log in and order from one shop over two days, spread out so no
+    high-frequency rule fires: only the ring detector sees them.
+    """
+    events = []
+    order = {"payment": "card-ring-1", "shop": "shop-007", "amount": 2990, "ip": "10.77.0.9"}
+    for i in range(RING_SIZE):
+        account, device = f"ring-{i:02d}", f"farm-phone-{i % 2}"
+        t = start_ms + i * 40_000
+        events.append(Event(f"{account}-created", t, tenant, "account_created", account, attrs={"device": device}))
+        for day in range(2):
+            t_order = start_ms + (day * 24 + 9 + i % 8) * 3_600_000 + i * 60_000
+            events.append(
+                Event(
+                    f"{account}-order-{day}", t_order, tenant, "order_placed", account,
+                    attrs={"device": device, **order},
+                )
+            )  # fmt: skip
+    return events
+
+
 def demo_marketplace() -> Marketplace:
-    return generate(seed=7, days=3, sessions_per_day=1_500, accounts=3_000, shops=40, tenant=DEMO_TENANT)
+    """The seeded marketplace with the planted ring merged into it by event time."""
+    market = generate(seed=7, days=3, sessions_per_day=1_500, accounts=3_000, shops=40, tenant=DEMO_TENANT)
+    ring = sorted(ring_events(market.events[0].time_ms), key=lambda e: e.time_ms)
+    merged = list(heapq.merge(market.events, ring, key=lambda e: e.time_ms))
+    planted = {**market.planted, "ring_accounts": [f"ring-{i:02d}" for i in range(RING_SIZE)]}
+    return Marketplace(merged, planted, market.shops, market.accounts)
 
 
 def stream_marketplace(

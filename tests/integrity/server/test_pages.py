@@ -7,6 +7,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
+from anxin.demo.integrity import ring_events
 from anxin.demo.marketplace import DEMO_RULES
 
 T0 = 1767225600000
@@ -85,3 +86,20 @@ def test_lists_take_entries_and_refuse_bad_names(live_server, decided, page, log
     form.locator("input[name=reason]").fill("r")
     form.get_by_role("button").click()
     expect(page.get_by_test_id("error")).to_be_visible()
+
+
+def test_findings_run_open_draw_and_confirm(live_server, demo, login_as, page, log_in):
+    admin = login_as("admin")
+    ring = sorted(ring_events(T0), key=lambda e: e.time_ms)
+    with httpx.Client(base_url=live_server.url, cookies={"anxin_session": admin.cookie}) as a:
+        a.post("/api/events/batch", json={"events": [e.to_dict() for e in ring]}, headers={"X-CSRF-Token": admin.csrf})
+    log_in(page, "risk")
+    page.goto(f"{live_server.url}/risk/findings")
+    page.get_by_test_id("run-detector").get_by_role("button").click()
+    expect(page.get_by_test_id("runs")).to_contain_text("36")
+    page.get_by_test_id("findings").get_by_role("link").first.click()
+    expect(page.get_by_test_id("reasons")).to_contain_text("card-ring-1")
+    expect(page.get_by_test_id("finding-graph")).to_have_attribute("data-rendered", "true")
+    expect(page.get_by_test_id("members")).to_contain_text("ring-11")
+    page.get_by_test_id("confirm").click()
+    expect(page.get_by_test_id("finding-status")).to_have_text("已确认")

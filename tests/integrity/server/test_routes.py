@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from anxin.demo.integrity import ring_events
 from anxin.demo.marketplace import DEMO_RULES
 
 T0 = 1767225600000
@@ -139,3 +140,24 @@ def test_malformed_bodies_and_clock_skew_get_clear_errors(live_server, demo, log
         huge = {**order(2), "attributes": {"reason": "x" * 2000}}
         assert a.post("/api/events", json=huge, headers=headers).status_code == 422
         assert a.get("/api/decisions").json() == []  # nothing half-accepted
+
+
+def test_a_detector_run_labels_accounts_that_live_rules_then_read(live_server, demo, login_as):
+    risk, admin = login_as("risk"), login_as("admin")
+    ring = sorted(ring_events(T0), key=lambda e: e.time_ms)
+    with risk.client(live_server.url) as r, admin.client(live_server.url) as a:
+        rh, ah = {"X-CSRF-Token": risk.csrf}, {"X-CSRF-Token": admin.csrf}
+        activate(r, risk.csrf, 'rule ring when label(actor, "ring_member") then review score 50 reason "ring"')
+        sent = a.post("/api/events/batch", json={"events": [e.to_dict() for e in ring]}, headers=ah)
+        assert sent.json()["accepted"] == len(ring) and all(x["action"] == "allow" for x in sent.json()["results"])
+        run = r.post("/api/detectors/rings/run", json={"tenant": "demo-mall"}, headers=rh)
+        assert run.status_code == 201 and run.json()["findings"] == 1
+        [finding] = r.get("/api/findings").json()
+        assert finding["label"] == "ring_member" and any("card-ring-1" in x for x in finding["reasons"])
+        later = {**order(99), "actor": "ring-03", "id": "after-the-run"}
+        assert a.post("/api/events", json=later, headers=ah).json()["action"] == "review"
+        dismissed = r.post(f"/api/findings/{finding['id']}/review", json={"status": "dismissed"}, headers=rh)
+        assert dismissed.status_code == 200
+        again = {**later, "id": "after-dismissal"}
+        assert a.post("/api/events", json=again, headers=ah).json()["action"] == "allow"
+        assert r.post("/api/detectors/telepathy/run", json={}, headers=rh).status_code == 422

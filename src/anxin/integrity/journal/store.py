@@ -330,6 +330,22 @@ class Journal:
         row = self._db.execute("SELECT MIN(time_ms), MAX(time_ms) FROM journal").fetchone()
         return None if row[0] is None else (row[0], row[1])
 
+    def event_texts(self, *, tenant: str | None = None, batch: int = 20_000) -> Iterator[str]:
+        """Every event's JSON in arrival order, of one tenant or all: a batch detector's input."""
+        last = 0
+        where = "seq > ? AND tenant = ?" if tenant is not None else "seq > ?"
+        while True:
+            params = (last, tenant) if tenant is not None else (last,)
+            rows = self._db.execute(
+                f"SELECT seq, event FROM journal WHERE {where} ORDER BY seq LIMIT {int(batch)}",  # noqa: S608 - fixed
+                params,
+            ).fetchall()
+            if not rows:
+                return
+            for _seq, text in rows:
+                yield text
+            last = rows[-1][0]
+
     def newest_event_time(self) -> int | None:
         return self._db.execute("SELECT MAX(time_ms) FROM journal").fetchone()[0]
 

@@ -1,4 +1,4 @@
-"""The app's live decision runtime: started in the lifespan from the stored ruleset, lists and journal.
+"""The app's live decision runtime: started in the lifespan from the stored ruleset, lists, labels and journal.
 
 One process owns a journal (a lock file says so), so the CLI's bulk import
 either runs while no server does, or sends its events to the server's API.
@@ -12,6 +12,7 @@ from fastapi import Request
 from sqlalchemy.orm import Session, sessionmaker
 
 from anxin.config import Settings
+from anxin.integrity.findings import service as findings
 from anxin.integrity.journal import DecisionRuntime
 from anxin.integrity.rules import service as rules
 from anxin.store.db import after_commit, unit_of_work
@@ -28,7 +29,8 @@ def start_runtime(settings: Settings, factory: sessionmaker[Session]) -> Decisio
         shadow_version = rules.with_status(session, "shadow")
         shadow = rules.compiled(session, shadow_version) if shadow_version is not None else None
         lists = rules.all_lists(session)
-    runtime = DecisionRuntime(journal_path(settings), live, lists=lists, shadow=shadow)
+        labels = findings.labels(session)
+    runtime = DecisionRuntime(journal_path(settings), live, lists=lists, labels=labels, shadow=shadow)
     runtime.start()
     return runtime
 
@@ -46,6 +48,17 @@ def publish_rulesets(session: Session, runtime: DecisionRuntime) -> None:
     def apply() -> None:
         runtime.activate(live)
         runtime.set_shadow(shadow)
+
+    after_commit(session, apply)
+
+
+def publish_labels(session: Session, runtime: DecisionRuntime) -> None:
+    """After this transaction commits, give the runtime the labels of the current findings."""
+    labels = findings.labels(session)
+
+    def apply() -> None:
+        for name, accounts in labels.items():
+            runtime.set_labels(name, accounts)
 
     after_commit(session, apply)
 
