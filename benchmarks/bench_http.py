@@ -20,16 +20,13 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-import httpx
-
 from anxin.auth import service as auth
 from anxin.benchmarking import BenchResult
+from anxin.cli.serve import free_port, spawn
 from anxin.config import Settings
 from anxin.demo.accounts import create_demo_accounts
 from anxin.demo.marketplace import generate, synthetic_rules
@@ -136,40 +133,14 @@ def _prepare_server(folder: Path) -> tuple[dict[str, str], str]:
     return env, accounts.integrator_key
 
 
-def _start(env: dict[str, str], port: int) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from anxin.cli import main; main()", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("anxin serve did not start")
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def run(quick: bool = False) -> BenchResult:
     seconds = 3 if quick else 10
     market = generate(seed=2, days=4, sessions_per_day=2_000 if quick else 6_000, accounts=20_000, shops=200)
     bodies = [json.dumps(e.to_dict(), ensure_ascii=False).encode() for e in market.events]
     with tempfile.TemporaryDirectory() as tmp:
         env, key = _prepare_server(Path(tmp))
-        port = _free_port()
-        server = _start(env, port)
+        port = free_port()
+        server = spawn(env, port)
         try:
             singles = [prepared("POST", "/api/events", b, key) for b in bodies]
             fixed_n = RATE * seconds

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import threading
 import time
 import uuid
@@ -35,6 +34,7 @@ from sqlalchemy.orm import Session
 from anxin.app import create_app
 from anxin.auth import service as auth
 from anxin.auth.guard import SESSION_COOKIE
+from anxin.cli.serve import free_port
 from anxin.config import Settings
 from anxin.demo.accounts import DemoAccounts, create_demo_accounts
 from anxin.store.db import make_engine, make_sessionmaker
@@ -133,12 +133,6 @@ def db(settings: Settings) -> Iterator[Session]:
 
 
 # --- live server -------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass

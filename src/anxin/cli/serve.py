@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import httpx
 import typer
 import uvicorn
 
@@ -22,3 +27,32 @@ def serve(
     upgrade(settings.resolved_database_url)
     console.print(f"[green]anxin[/green] serving on http://{settings.host}:{settings.port}  (API docs: /docs)")
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info", access_log=False)
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def spawn(env: dict[str, str], port: int, *, timeout_s: float = 30) -> subprocess.Popen:
+    """``anxin serve`` in a child process on ``port``, returned once ``/api/health`` answers.
+
+    For the crash test and the HTTP benchmark, which must kill or load a real server process.
+    """
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from anxin.cli import main; main()", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            time.sleep(0.05)
+    process.kill()
+    raise RuntimeError(f"anxin serve did not answer on port {port} within {timeout_s:.0f} s")

@@ -12,39 +12,18 @@ from __future__ import annotations
 import os
 import random
 import signal
-import subprocess
-import sys
 import threading
 import time
 
 import httpx
-import pytest
-from tests.conftest import free_port
 
+from anxin.cli.serve import free_port, spawn
 from anxin.integrity.journal import Journal
 from anxin.integrity.server.live import journal_path
 
 KILLS = 20
 BATCH = 50
 T0 = 1767225600000
-
-
-def start_server(env: dict[str, str], port: int) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from anxin.cli import main; main()", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    process.kill()
-    pytest.fail("anxin serve did not come up within 30 s")
 
 
 def batch(n: int) -> list[dict]:
@@ -74,7 +53,7 @@ def test_kill_9_twenty_times_loses_no_acknowledged_event(settings, db, demo, log
     sent_batches = 0
     rng = random.Random(6)
     for _kill in range(KILLS):
-        server = start_server(env, port)
+        server = spawn(env, port)
         stop = threading.Event()
 
         def load(stop: threading.Event) -> None:
@@ -114,7 +93,7 @@ def test_kill_9_twenty_times_loses_no_acknowledged_event(settings, db, demo, log
     assert count == len(stored)  # nothing journaled twice
     assert all(stored[e] == action for e, action in acknowledged.items())
 
-    server = start_server(env, port)
+    server = spawn(env, port)
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", cookies={"anxin_session": admin.cookie}) as client:
             for n in range(0, sent_batches, 7):

@@ -294,22 +294,18 @@ class DecisionRuntime:
         return self._control(apply)
 
     def set_list(self, name: str, values: Iterable[Any]) -> Future:
-        frozen = frozenset(values)
-
-        def apply() -> None:
-            self.state.lists[name] = frozen
-            if self.shadow_state is not None:
-                self.shadow_state.lists[name] = frozen
-
-        return self._control(apply)
+        """Replace a list's values (live and shadow) between two batches."""
+        return self._replace("lists", name, frozenset(values))
 
     def set_labels(self, name: str, keys: Iterable[Any]) -> Future:
-        frozen = frozenset(keys)
+        """Replace the entities carrying a detector label (live and shadow) between two batches."""
+        return self._replace("labels", name, frozenset(keys))
 
+    def _replace(self, table: str, name: str, values: frozenset) -> Future:
         def apply() -> None:
-            self.state.labels[name] = frozen
-            if self.shadow_state is not None:
-                self.shadow_state.labels[name] = frozen
+            for state in (self.state, self.shadow_state):
+                if state is not None:
+                    getattr(state, table)[name] = values
 
         return self._control(apply)
 
