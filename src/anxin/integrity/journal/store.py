@@ -337,7 +337,7 @@ class Journal:
         while True:
             params = (last, tenant) if tenant is not None else (last,)
             rows = self._db.execute(
-                f"SELECT seq, event FROM journal WHERE {where} ORDER BY seq LIMIT {int(batch)}",  # noqa: S608 - fixed
+                f"SELECT seq, event FROM journal WHERE {where} ORDER BY seq LIMIT {int(batch)}",
                 params,
             ).fetchall()
             if not rows:
