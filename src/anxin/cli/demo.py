@@ -19,6 +19,7 @@ from anxin.demo.integrity import create_demo_rules, demo_marketplace, stream_mar
 from anxin.demo.network import create_demo_network
 from anxin.demo.tickets import create_demo_tickets
 from anxin.integrity.findings import service as findings
+from anxin.integrity.findings.inputs import DETECTORS
 from anxin.integrity.server.live import journal_path, start_runtime
 from anxin.store.db import make_engine, make_sessionmaker, unit_of_work
 from anxin.store.migrate import alembic_config, upgrade
@@ -56,7 +57,10 @@ def demo(
     finally:
         runtime.close()
     with unit_of_work(make_sessionmaker(engine)) as session:
-        rings = findings.run_detector(session, journal=journal, detector="rings", tenant=None, actor=None)
+        found = {
+            name: findings.run_detector(session, journal=journal, detector=name, tenant=None, actor=None).findings
+            for name in DETECTORS
+        }
     engine.dispose()
     if as_json:
         print(
@@ -91,8 +95,9 @@ def demo(
     out.print(f"integrator API key (scopes {scopes}): {accounts.integrator_key}", soft_wrap=True)
     console.print(
         f"integrity engine: {len(market.events):,} marketplace events decided — "
-        f"{decided['block']:,} blocked, {decided['review']:,} for review; {rings.findings} sock-puppet ring(s) "
-        "found (see /risk)"
+        f"{decided['block']:,} blocked, {decided['review']:,} for review; findings: "
+        + ", ".join(f"{name} {n}" for name, n in found.items())
+        + " (see /risk/findings)"
     )
     console.print(f"[green]demo database ready[/green]: {url}")
     console.print(f"open http://{settings.host}:{settings.port} after `anxin serve`")

@@ -60,12 +60,41 @@ def ring_events(start_ms: int, tenant: str = DEMO_TENANT) -> list[Event]:
     return events
 
 
+TEMPLATE_ACCOUNTS = 40
+_TEMPLATE_VARIANTS = (
+    "宝贝收到了，质量很好，物流很快，五星好评！",
+    "宝贝收到了 质量很好 物流很快 五星好评",
+    "宝贝收到啦，质量很好，物流超快，五星好评！！",
+    "宝贝收到了，质量很好，物流很快，五星好评~",
+    "收到了，宝贝质量很好，物流很快，五星好评！",
+)
+
+
+def template_review_events(start_ms: int, tenant: str = DEMO_TENANT) -> list[Event]:
+    """A planted 模板化好评 campaign: 40 accounts post variants of one stock 5-star text on one shop in 6 hours."""
+    events = []
+    for i in range(TEMPLATE_ACCOUNTS):
+        account = f"tpl-{i:02d}"
+        t = start_ms + i * 540_000
+        text = _TEMPLATE_VARIANTS[i % len(_TEMPLATE_VARIANTS)]
+        attrs = {"shop": "shop-012", "item": "shop-012-item-1", "rating": 5, "text": text, "order": f"{account}-o"}
+        events.append(Event(f"{account}-review", t, tenant, "review", account, f"{account}-o", attrs))
+    return events
+
+
 def demo_marketplace() -> Marketplace:
-    """The seeded marketplace with the planted ring merged into it by event time."""
+    """The seeded marketplace with the planted ring and template campaign merged into it by event time."""
     market = generate(seed=7, days=3, sessions_per_day=1_500, accounts=3_000, shops=40, tenant=DEMO_TENANT)
-    ring = sorted(ring_events(market.events[0].time_ms), key=lambda e: e.time_ms)
-    merged = list(heapq.merge(market.events, ring, key=lambda e: e.time_ms))
-    planted = {**market.planted, "ring_accounts": [f"ring-{i:02d}" for i in range(RING_SIZE)]}
+    start = market.events[0].time_ms
+    planted_events = sorted(
+        ring_events(start) + template_review_events(start + 30 * 3_600_000), key=lambda e: e.time_ms
+    )
+    merged = list(heapq.merge(market.events, planted_events, key=lambda e: e.time_ms))
+    planted = {
+        **market.planted,
+        "ring_accounts": [f"ring-{i:02d}" for i in range(RING_SIZE)],
+        "template_accounts": [f"tpl-{i:02d}" for i in range(TEMPLATE_ACCOUNTS)],
+    }
     return Marketplace(merged, planted, market.shops, market.accounts)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from anxin.demo.integrity import RING_SIZE, ring_events
+from anxin.demo.integrity import RING_SIZE, TEMPLATE_ACCOUNTS, demo_marketplace, ring_events
 from anxin.errors import InvalidInput
 from anxin.integrity.findings import service as findings
 from anxin.integrity.journal import DecisionRuntime
@@ -54,3 +54,19 @@ def test_unknown_detectors_and_statuses_are_refused(db, principal, demo, tmp_pat
         findings.run_detector(db, journal=tmp_path / "j", detector="telepathy", tenant=None, actor=None)
     with pytest.raises(InvalidInput, match="status must be"):
         findings.review(db, 1, status="maybe", actor=principal("risk"))
+
+
+def test_the_template_detector_finds_the_planted_campaign_among_the_demo_marketplace(db, demo, tmp_path):
+    path = tmp_path / "journal.sqlite3"
+    runtime = DecisionRuntime(path, compile_ruleset(""))
+    runtime.start()
+    market = demo_marketplace()
+    for start in range(0, len(market.events), 5_000):
+        runtime.decide(market.events[start : start + 5_000])
+    runtime.close()
+    run = findings.run_detector(db, journal=path, detector="templates", tenant=None, actor=None)
+    assert run.findings == 1
+    [finding] = findings.list_findings(db, detector="templates")
+    accounts = {m["id"] for m in finding.members if m["kind"] == "account"}
+    assert accounts == set(market.planted["template_accounts"]) and len(accounts) == TEMPLATE_ACCOUNTS
+    assert "五星好评" in finding.evidence["template"]

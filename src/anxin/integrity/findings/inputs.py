@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from anxin.integrity.detectors import rings
+from anxin.integrity.detectors import rings, templates
 from anxin.integrity.detectors.finding import Finding
 from anxin.integrity.events.schema import Event
 
@@ -17,7 +17,12 @@ def ring_findings(events: Sequence[Event]) -> list[Finding]:
     return rings.detect(events)
 
 
+def template_findings(events: Sequence[Event]) -> list[Finding]:
+    return templates.detect([e for e in events if e.type == "review" and e.attrs.get("text")])
+
+
 DETECTORS: dict[str, Callable[[Sequence[Event]], list[Finding]]] = {
     "rings": ring_findings,
+    "templates": template_findings,
 }
 """Detector name (as the CLI, the API and the console say it) → how it runs over journal events."""
