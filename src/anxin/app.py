@@ -23,7 +23,7 @@ from anxin.auth.guard import ApiKeyCache, MaybePrincipal
 from anxin.config import Settings
 from anxin.hotline import pages as hotline_pages
 from anxin.hotline import routes as hotline_routes
-from anxin.integrity.server import event_routes, finding_pages, finding_routes, rule_routes
+from anxin.integrity.server import case_pages, case_routes, event_routes, finding_pages, finding_routes, rule_routes
 from anxin.integrity.server import pages as risk_pages
 from anxin.integrity.server.live import start_runtime
 from anxin.navigation import nav_for
@@ -108,6 +108,7 @@ def create_app(settings: Settings) -> FastAPI:
         dispatch_routes.router,
         rule_routes.router,
         finding_routes.router,
+        case_routes.router,
         portal_pages.router,
         auth_pages.router,
         workspace_pages.router,
@@ -121,6 +122,7 @@ def create_app(settings: Settings) -> FastAPI:
         analytics_pages.router,
         risk_pages.router,
         finding_pages.router,
+        case_pages.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")

@@ -8,6 +8,7 @@ Add a domain's ``models`` module here when it gains tables.
 
 from anxin.auth import models as auth_models
 from anxin.hotline import models as hotline_models
+from anxin.integrity.cases import models as integrity_case_models
 from anxin.integrity.findings import models as integrity_finding_models
 from anxin.integrity.rules import models as integrity_rule_models
 from anxin.privacy import models as privacy_models
@@ -34,6 +35,7 @@ __all__ = [
     "auth_models",
     "customer_models",
     "hotline_models",
+    "integrity_case_models",
     "integrity_finding_models",
     "integrity_rule_models",
     "privacy_models",

@@ -46,6 +46,7 @@ _EXTRA: dict[Role, list[NavItem]] = {
         NavItem("/risk/rules", N_("Rules")),
         NavItem("/risk/lists", N_("Lists")),
         NavItem("/risk/findings", N_("Findings")),
+        NavItem("/risk/cases", N_("Cases")),
         NavItem("/hotline/scans", N_("Scanned pages")),
         NavItem("/hotline/registry", N_("Hotline registry")),
     ],

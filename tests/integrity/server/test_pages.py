@@ -103,3 +103,27 @@ def test_findings_run_open_draw_and_confirm(live_server, demo, login_as, page, l
     expect(page.get_by_test_id("members")).to_contain_text("ring-11")
     page.get_by_test_id("confirm").click()
     expect(page.get_by_test_id("finding-status")).to_have_text("已确认")
+
+
+def test_one_click_from_a_finding_to_a_case_with_notes_and_evidence(live_server, demo, login_as, page, log_in):
+    admin, risk = login_as("admin"), login_as("risk")
+    ring = sorted(ring_events(T0), key=lambda e: e.time_ms)
+    with httpx.Client(base_url=live_server.url, cookies={"anxin_session": admin.cookie}) as a:
+        a.post("/api/events/batch", json={"events": [e.to_dict() for e in ring]}, headers={"X-CSRF-Token": admin.csrf})
+    with httpx.Client(base_url=live_server.url, cookies={"anxin_session": risk.cookie}) as r:
+        r.post("/api/detectors/rings/run", json={}, headers={"X-CSRF-Token": risk.csrf})
+        [finding] = r.get("/api/findings").json()
+    log_in(page, "risk")
+    page.goto(f"{live_server.url}/risk/findings/{finding['id']}")
+    page.get_by_test_id("open-case").click()
+    expect(page.get_by_test_id("case-status")).to_have_text("进行中")
+    expect(page.get_by_test_id("case-findings")).to_contain_text("card-ring-1")
+    form = page.get_by_test_id("case-form")
+    form.locator("textarea[name=note]").fill("已调取支付流水")
+    form.locator("select[name=status]").select_option("investigating")
+    form.get_by_role("button").click()
+    expect(page.get_by_test_id("case-status")).to_have_text("调查中")
+    expect(page.get_by_test_id("notes")).to_contain_text("已调取支付流水")
+    with page.expect_download() as download:
+        page.get_by_test_id("evidence").click()
+    assert download.value.suggested_filename.endswith("-evidence.zip")
