@@ -6,6 +6,7 @@ and every domain imports ``store``.
 Add a domain's ``models`` module here when it gains tables.
 """
 
+from anxin.audit import models as audit_models
 from anxin.auth import models as auth_models
 from anxin.hotline import models as hotline_models
 from anxin.integrity.cases import models as integrity_case_models
@@ -32,6 +33,7 @@ SEALED_COLUMNS = [
 __all__ = [
     "SEALED_COLUMNS",
     "Base",
+    "audit_models",
     "auth_models",
     "customer_models",
     "hotline_models",

@@ -7,7 +7,22 @@ from __future__ import annotations
 
 import typer
 
-from anxin.cli import bench, cases, db, demo, detect, dispatch, events, hotline, keys, regions, scan, serve, users
+from anxin.cli import (
+    audit,
+    bench,
+    cases,
+    db,
+    demo,
+    detect,
+    dispatch,
+    events,
+    hotline,
+    keys,
+    regions,
+    scan,
+    serve,
+    users,
+)
 
 app = typer.Typer(
     name="anxin",
@@ -24,6 +39,7 @@ app.add_typer(db.app, name="db", help="Database schema: migrate with Alembic.")
 app.add_typer(users.app, name="users", help="Accounts: create users from the command line.")
 app.add_typer(dispatch.app, name="dispatch", help="Dispatch: run the optimizer over waiting tickets.")
 app.add_typer(events.app, name="events", help="Integrity events: import files (CSV, JSONL, Parquet), backtest rules.")
+app.add_typer(audit.app, name="audit", help="The hash-chained audit log: verify it, list entries.")
 app.add_typer(cases.cases_app, name="cases", help="Integrity cases: list them.")
 app.add_typer(cases.evidence_app, name="evidence", help="Evidence bundles: export a case, verify a bundle.")
 app.add_typer(keys.app, name="keys", help="Field-encryption keys: status, rotate (re-seal), retire.")

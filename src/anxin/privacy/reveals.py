@@ -1,9 +1,13 @@
-"""Record a full reveal of personal data; callers decrypt only after recording (the row commits with the request)."""
+"""Record a full reveal of personal data; callers decrypt only after recording (the row commits with the request).
+
+Each reveal is also an entry of the hash-chained audit log, so deleting a reveal row is visible.
+"""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from anxin.audit import service as audit
 from anxin.privacy.models import Reveal
 
 
@@ -11,4 +15,11 @@ def record_reveal(session: Session, *, actor_id: int, subject: str, fields: list
     reveal = Reveal(actor_id=actor_id, subject=subject, fields=",".join(sorted(fields)), reason=reason)
     session.add(reveal)
     session.flush()
+    audit.record(
+        session,
+        actor_id=actor_id,
+        action="privacy.reveal",
+        subject=subject,
+        detail={"fields": sorted(fields), "reason": reason},
+    )
     return reveal

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from anxin.audit import service as audit
 from anxin.auth import service as auth
 from anxin.auth.models import User
 from anxin.clocks.zones import CHINA
@@ -62,6 +63,9 @@ def open_from_finding(session: Session, finding_id: int, *, actor: auth.Principa
         finding.status = "confirmed"  # opening a case on it is the analyst's confirmation
         finding.reviewed_by, finding.reviewed_at = actor.user_id, utcnow()
     session.flush()
+    audit.record(
+        session, actor_id=actor.user_id, action="case.open", subject=f"case:{case.id}", detail={"finding": finding_id}
+    )
     return case
 
 
@@ -79,6 +83,7 @@ def add_item(session: Session, case_id: int, *, kind: str, ref: str, actor: auth
     session.add(item)
     case.updated_at = utcnow()
     session.flush()
+    audit.record(session, actor_id=actor.user_id, action="case.add_item", subject=f"case:{case.id}", detail={kind: ref})
     return item
 
 
@@ -91,6 +96,9 @@ def add_note(session: Session, case_id: int, *, text: str, actor: auth.Principal
     session.add(note)
     case.updated_at = utcnow()
     session.flush()
+    audit.record(
+        session, actor_id=actor.user_id, action="case.note", subject=f"case:{case.id}", detail={"note": note.id}
+    )
     return note
 
 
@@ -102,6 +110,9 @@ def set_status(session: Session, case_id: int, *, status: str, actor: auth.Princ
     case.assignee_id = case.assignee_id or actor.user_id
     case.updated_at = utcnow()
     session.flush()
+    audit.record(
+        session, actor_id=actor.user_id, action="case.status", subject=f"case:{case.id}", detail={"status": status}
+    )
     return case
 
 
@@ -126,7 +137,7 @@ def _json(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=2, default=str).encode()
 
 
-def export(session: Session, case_id: int, *, journal: Path, out: Path) -> tuple[Path, str, int]:
+def export(session: Session, case_id: int, *, journal: Path, out: Path, actor_id: int | None) -> tuple[Path, str, int]:
     """Write the case's evidence bundle to ``out``; returns (path, bundle hash, number of items)."""
     case = get_case(session, case_id)
     found = case_findings(session, case_id)
@@ -159,6 +170,10 @@ def export(session: Session, case_id: int, *, journal: Path, out: Path) -> tuple
     case_dict = {"id": case.id, "title": case.title, "status": case.status, "created_at": case.created_at.isoformat()}
     summary = _summary_html(case_dict, found, event_counts, case_notes, now)
     digest = write_bundle(out, case=case_dict, items=bundle, summary_html=summary, created_at=now.isoformat())
+    audit.record(
+        session, actor_id=actor_id, action="evidence.export", subject=f"case:{case.id}",
+        detail={"bundle_sha256": digest, "items": len(bundle) + 1},
+    )  # fmt: skip
     return out, digest, len(bundle) + 1
 
 

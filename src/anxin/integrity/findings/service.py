@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from anxin.audit import service as audit
 from anxin.auth import service as auth
 from anxin.errors import InvalidInput, NotFound
 from anxin.integrity.detectors import DETECTOR_LABELS
@@ -64,6 +65,10 @@ def run_detector(
     session.flush()
     session.add_all(_stored(run, f) for f in findings)
     session.flush()
+    audit.record(
+        session, actor_id=run.run_by, action="detector.run", subject=f"run:{run.id}",
+        detail={"detector": detector, "tenant": tenant, "events": run.events_read, "findings": run.findings},
+    )  # fmt: skip
     return run
 
 
@@ -116,6 +121,7 @@ def review(session: Session, finding_id: int, *, status: str, actor: auth.Princi
     finding.reviewed_by = actor.user_id
     finding.reviewed_at = utcnow()
     session.flush()
+    audit.record(session, actor_id=actor.user_id, action=f"finding.{status}", subject=f"finding:{finding.id}")
     return finding
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from anxin.audit import service as audit
 from anxin.auth import service as auth
 from anxin.errors import Conflict, InvalidInput, NotFound
 from anxin.integrity.detectors import DETECTOR_LABELS
@@ -125,16 +126,21 @@ def activate(session: Session, version_id: int, *, actor: auth.Principal) -> Rul
     version.activated_at = utcnow()
     version.activated_by = actor.user_id
     session.flush()
+    audit.record(
+        session, actor_id=actor.user_id, action="rules.activate", subject=f"ruleset:{version.number}",
+        detail={"digest": version.digest, "reason": version.reason},
+    )  # fmt: skip
     return version
 
 
-def set_shadow(session: Session, version_id: int | None) -> RulesetVersion | None:
+def set_shadow(session: Session, version_id: int | None, *, actor: auth.Principal) -> RulesetVersion | None:
     """Run ``version_id`` in shadow beside the live version (``None`` stops shadowing)."""
     current = with_status(session, "shadow")
     if current is not None:
         current.status = "draft"
     if version_id is None:
         session.flush()
+        audit.record(session, actor_id=actor.user_id, action="rules.shadow_stop", subject="ruleset:shadow")
         return None
     version = get_version(session, version_id)
     if version.status == "active":
@@ -142,6 +148,7 @@ def set_shadow(session: Session, version_id: int | None) -> RulesetVersion | Non
     check_source(session, version.source)
     version.status = "shadow"
     session.flush()
+    audit.record(session, actor_id=actor.user_id, action="rules.shadow", subject=f"ruleset:{version.number}")
     return version
 
 
@@ -189,15 +196,24 @@ def add_entries(
     ]
     session.add_all(added)
     session.flush()
+    if added:
+        audit.record(
+            session, actor_id=actor.user_id, action="list.add", subject=f"list:{list_name}",
+            detail={"values": [e.value for e in added], "reason": reason},
+        )  # fmt: skip
     return added
 
 
-def remove_entry(session: Session, entry_id: int) -> ListEntry:
+def remove_entry(session: Session, entry_id: int, *, actor: auth.Principal) -> ListEntry:
     entry = session.get(ListEntry, entry_id)
     if entry is None:
         raise NotFound(f"no list entry {entry_id}", message_zh=f"没有名单条目 {entry_id}")
     session.delete(entry)
     session.flush()
+    audit.record(
+        session, actor_id=actor.user_id, action="list.remove", subject=f"list:{entry.list_name}",
+        detail={"value": entry.value},
+    )  # fmt: skip
     return entry
 
 

@@ -84,11 +84,15 @@ def set_status(case_id: int, body: StatusIn, session: SessionDep, caller: CaseMa
 
 
 @router.get("/cases/{case_id}/evidence", responses=error_schema(NotFound))
-def evidence_bundle(case_id: int, request: Request, session: SessionDep, _caller: CaseManager) -> Response:
+def evidence_bundle(case_id: int, request: Request, session: SessionDep, caller: CaseManager) -> Response:
     """The case's evidence bundle (ZIP); its bundle hash is in the ``X-Bundle-SHA256`` header — record it."""
     with tempfile.TemporaryDirectory() as tmp:
         path, digest, _count = cases.export(
-            session, case_id, journal=runtime_of(request).path, out=Path(tmp) / f"case-{case_id}.zip"
+            session,
+            case_id,
+            journal=runtime_of(request).path,
+            out=Path(tmp) / f"case-{case_id}.zip",
+            actor_id=caller.user_id,
         )
         data = path.read_bytes()
     return Response(

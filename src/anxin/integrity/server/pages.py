@@ -205,9 +205,9 @@ def version_action(request: Request, version_id: int, op: str, session: SessionD
         if op == "activate":
             rules.activate(session, version_id, actor=caller)
         elif op == "shadow":
-            rules.set_shadow(session, version_id)
+            rules.set_shadow(session, version_id, actor=caller)
         elif op == "unshadow":
-            rules.set_shadow(session, None)
+            rules.set_shadow(session, None, actor=caller)
         else:
             return RedirectResponse("/risk/rules", status_code=303)
     except AnxinError as err:
@@ -241,7 +241,7 @@ def lists_add(request: Request, session: SessionDep, caller: ListEditor, form: F
 
 
 @router.post("/risk/lists/{entry_id}/remove")
-def lists_remove(request: Request, entry_id: int, session: SessionDep, _caller: ListEditor):
-    entry = rules.remove_entry(session, entry_id)
+def lists_remove(request: Request, entry_id: int, session: SessionDep, caller: ListEditor):
+    entry = rules.remove_entry(session, entry_id, actor=caller)
     publish_list(session, runtime_of(request), entry.list_name)
     return RedirectResponse("/risk/lists", status_code=303)

@@ -101,17 +101,17 @@ def activate_ruleset(version_id: int, request: Request, session: SessionDep, cal
 
 
 @router.post("/rulesets/{version_id}/shadow", responses=error_schema(NotFound, Conflict, InvalidInput))
-def shadow_ruleset(version_id: int, request: Request, session: SessionDep, _caller: RuleEditor) -> dict[str, Any]:
+def shadow_ruleset(version_id: int, request: Request, session: SessionDep, caller: RuleEditor) -> dict[str, Any]:
     """Decide every new event with this version too, without acting on it; see ``/api/shadow``."""
-    version = rules.set_shadow(session, version_id)
+    version = rules.set_shadow(session, version_id, actor=caller)
     publish_rulesets(session, runtime_of(request))
     assert version is not None
     return version_dict(version)
 
 
 @router.delete("/rulesets/shadow")
-def stop_shadow(request: Request, session: SessionDep, _caller: RuleEditor) -> dict[str, Any]:
-    rules.set_shadow(session, None)
+def stop_shadow(request: Request, session: SessionDep, caller: RuleEditor) -> dict[str, Any]:
+    rules.set_shadow(session, None, actor=caller)
     publish_rulesets(session, runtime_of(request))
     return {"shadow": None}
 
@@ -167,7 +167,7 @@ def add_to_list(name: str, body: EntriesIn, request: Request, session: SessionDe
 
 
 @router.delete("/lists/entries/{entry_id}", responses=error_schema(NotFound))
-def remove_from_list(entry_id: int, request: Request, session: SessionDep, _caller: ListEditor) -> dict[str, Any]:
-    entry = rules.remove_entry(session, entry_id)
+def remove_from_list(entry_id: int, request: Request, session: SessionDep, caller: ListEditor) -> dict[str, Any]:
+    entry = rules.remove_entry(session, entry_id, actor=caller)
     publish_list(session, runtime_of(request), entry.list_name)
     return {"removed": entry_dict(entry)}
