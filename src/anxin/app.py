@@ -23,7 +23,16 @@ from anxin.auth.guard import ApiKeyCache, MaybePrincipal
 from anxin.config import Settings
 from anxin.hotline import pages as hotline_pages
 from anxin.hotline import routes as hotline_routes
-from anxin.integrity.server import case_pages, case_routes, event_routes, finding_pages, finding_routes, rule_routes
+from anxin.integrity.server import (
+    case_pages,
+    case_routes,
+    credit_pages,
+    credit_routes,
+    event_routes,
+    finding_pages,
+    finding_routes,
+    rule_routes,
+)
 from anxin.integrity.server import pages as risk_pages
 from anxin.integrity.server.live import start_runtime
 from anxin.navigation import nav_for
@@ -109,6 +118,7 @@ def create_app(settings: Settings) -> FastAPI:
         rule_routes.router,
         finding_routes.router,
         case_routes.router,
+        credit_routes.router,
         portal_pages.router,
         auth_pages.router,
         workspace_pages.router,
@@ -123,6 +133,7 @@ def create_app(settings: Settings) -> FastAPI:
         risk_pages.router,
         finding_pages.router,
         case_pages.router,
+        credit_pages.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")

@@ -10,6 +10,7 @@ from anxin.audit import models as audit_models
 from anxin.auth import models as auth_models
 from anxin.hotline import models as hotline_models
 from anxin.integrity.cases import models as integrity_case_models
+from anxin.integrity.credit import models as integrity_credit_models
 from anxin.integrity.findings import models as integrity_finding_models
 from anxin.integrity.rules import models as integrity_rule_models
 from anxin.privacy import models as privacy_models
@@ -38,6 +39,7 @@ __all__ = [
     "customer_models",
     "hotline_models",
     "integrity_case_models",
+    "integrity_credit_models",
     "integrity_finding_models",
     "integrity_rule_models",
     "privacy_models",

@@ -47,6 +47,7 @@ _EXTRA: dict[Role, list[NavItem]] = {
         NavItem("/risk/lists", N_("Lists")),
         NavItem("/risk/findings", N_("Findings")),
         NavItem("/risk/cases", N_("Cases")),
+        NavItem("/risk/penalties", N_("Penalties")),
         NavItem("/hotline/scans", N_("Scanned pages")),
         NavItem("/hotline/registry", N_("Hotline registry")),
     ],

@@ -58,6 +58,7 @@ class Permission(StrEnum):
     lists_manage = "lists:manage"
     findings_manage = "findings:manage"
     cases_manage = "cases:manage"
+    penalties_manage = "penalties:manage"
     page_consumer = "page:consumer"
     page_agent = "page:agent"
     page_dispatch = "page:dispatch"
@@ -100,6 +101,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.lists_manage: frozenset({Role.risk_analyst}),
     Permission.findings_manage: frozenset({Role.risk_analyst}),
     Permission.cases_manage: frozenset({Role.risk_analyst}),
+    Permission.penalties_manage: frozenset({Role.risk_analyst}),
     Permission.page_consumer: _EVERYONE,
     Permission.page_agent: frozenset({Role.agent, Role.brand_admin}),
     Permission.page_dispatch: frozenset({Role.dispatcher, Role.brand_admin}),
@@ -167,6 +169,7 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.lists_manage: N_("Edit block and allow lists"),
     Permission.findings_manage: N_("Run detectors and review their findings"),
     Permission.cases_manage: N_("Open and work cases, export evidence"),
+    Permission.penalties_manage: N_("Impose penalties and review appeals"),
     Permission.page_consumer: N_("Consumer pages"),
     Permission.page_agent: N_("Intake desk"),
     Permission.page_dispatch: N_("Dispatch board"),

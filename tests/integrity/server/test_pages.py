@@ -127,3 +127,19 @@ def test_one_click_from_a_finding_to_a_case_with_notes_and_evidence(live_server,
     with page.expect_download() as download:
         page.get_by_test_id("evidence").click()
     assert download.value.suggested_filename.endswith("-evidence.zip")
+
+
+def test_a_penalty_shows_on_the_public_credit_page(live_server, demo, page, log_in):
+    log_in(page, "risk")
+    page.goto(f"{live_server.url}/risk/penalties")
+    form = page.get_by_test_id("impose")
+    form.locator("input[name=subject_id]").fill("shop-007")
+    form.locator("select[name=level]").select_option("suspension")
+    form.locator("input[name=reason]").fill("刷单：小号集中下单")
+    form.get_by_role("button").click()
+    expect(page.get_by_test_id("penalties")).to_contain_text("暂停上架")
+    public = page.context.browser.new_page()
+    public.goto(f"{live_server.url}/credit/shop/shop-007")
+    expect(public.get_by_test_id("credit-level")).to_contain_text("D")
+    expect(public.get_by_test_id("credit-reasons")).to_contain_text("刷单：小号集中下单")
+    public.close()
