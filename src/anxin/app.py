@@ -31,6 +31,8 @@ from anxin.integrity.server import (
     event_routes,
     finding_pages,
     finding_routes,
+    report_pages,
+    report_routes,
     rule_routes,
 )
 from anxin.integrity.server import pages as risk_pages
@@ -119,6 +121,7 @@ def create_app(settings: Settings) -> FastAPI:
         finding_routes.router,
         case_routes.router,
         credit_routes.router,
+        report_routes.router,
         portal_pages.router,
         auth_pages.router,
         workspace_pages.router,
@@ -134,6 +137,7 @@ def create_app(settings: Settings) -> FastAPI:
         finding_pages.router,
         case_pages.router,
         credit_pages.router,
+        report_pages.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")

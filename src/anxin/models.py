@@ -12,6 +12,7 @@ from anxin.hotline import models as hotline_models
 from anxin.integrity.cases import models as integrity_case_models
 from anxin.integrity.credit import models as integrity_credit_models
 from anxin.integrity.findings import models as integrity_finding_models
+from anxin.integrity.reports import models as integrity_report_models
 from anxin.integrity.rules import models as integrity_rule_models
 from anxin.privacy import models as privacy_models
 from anxin.privacy.rotation import SealedColumn
@@ -41,6 +42,7 @@ __all__ = [
     "integrity_case_models",
     "integrity_credit_models",
     "integrity_finding_models",
+    "integrity_report_models",
     "integrity_rule_models",
     "privacy_models",
     "station_models",

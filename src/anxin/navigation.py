@@ -48,6 +48,7 @@ _EXTRA: dict[Role, list[NavItem]] = {
         NavItem("/risk/findings", N_("Findings")),
         NavItem("/risk/cases", N_("Cases")),
         NavItem("/risk/penalties", N_("Penalties")),
+        NavItem("/risk/reports", N_("Reports")),
         NavItem("/hotline/scans", N_("Scanned pages")),
         NavItem("/hotline/registry", N_("Hotline registry")),
     ],
@@ -64,6 +65,7 @@ def nav_for(principal: object | None) -> list[NavItem]:
         NavItem("/track", N_("Track a repair")),
         NavItem("/hotline", N_("Check a number")),
         NavItem("/stations", N_("Service stations")),
+        NavItem("/report", N_("Report fraud")),
     ]
     if role is not None:
         items.append(NavItem(START_PAGES[role], _WORKSPACE_LABELS[role]))

@@ -59,6 +59,7 @@ class Permission(StrEnum):
     findings_manage = "findings:manage"
     cases_manage = "cases:manage"
     penalties_manage = "penalties:manage"
+    reports_manage = "reports:manage"
     page_consumer = "page:consumer"
     page_agent = "page:agent"
     page_dispatch = "page:dispatch"
@@ -102,6 +103,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.findings_manage: frozenset({Role.risk_analyst}),
     Permission.cases_manage: frozenset({Role.risk_analyst}),
     Permission.penalties_manage: frozenset({Role.risk_analyst}),
+    Permission.reports_manage: frozenset({Role.risk_analyst}),
     Permission.page_consumer: _EVERYONE,
     Permission.page_agent: frozenset({Role.agent, Role.brand_admin}),
     Permission.page_dispatch: frozenset({Role.dispatcher, Role.brand_admin}),
@@ -170,6 +172,7 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.findings_manage: N_("Run detectors and review their findings"),
     Permission.cases_manage: N_("Open and work cases, export evidence"),
     Permission.penalties_manage: N_("Impose penalties and review appeals"),
+    Permission.reports_manage: N_("Triage and answer consumer reports"),
     Permission.page_consumer: N_("Consumer pages"),
     Permission.page_agent: N_("Intake desk"),
     Permission.page_dispatch: N_("Dispatch board"),

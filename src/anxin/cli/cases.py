@@ -50,7 +50,9 @@ def export(
     """Write the case's evidence bundle; prints its bundle hash for the hand-over record."""
     settings = build_settings(db)
     with database_session(db) as session:
-        path, digest, count = cases.export(session, case_id, journal=journal_path(settings), out=out, actor_id=None)
+        path, digest, count = cases.export(
+            session, case_id, journal=journal_path(settings), out=out, actor_id=None, uploads=settings.data_dir
+        )
     console.print(f"[green]{count} items[/green] written to {path}")
     print(digest)
 

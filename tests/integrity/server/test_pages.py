@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from PIL import Image
 from playwright.sync_api import expect
 
 from anxin.demo.integrity import ring_events
@@ -143,3 +144,28 @@ def test_a_penalty_shows_on_the_public_credit_page(live_server, demo, page, log_
     expect(public.get_by_test_id("credit-level")).to_contain_text("D")
     expect(public.get_by_test_id("credit-reasons")).to_contain_text("刷单：小号集中下单")
     public.close()
+
+
+def test_a_consumer_reports_with_a_screenshot_and_follows_the_answer(live_server, demo, page, log_in, tmp_path):
+    shot = tmp_path / "screenshot.png"
+    Image.new("RGB", (40, 20), (200, 30, 30)).save(shot)
+    page.goto(f"{live_server.url}/report")
+    form = page.get_by_test_id("report-form")
+    form.locator("select[name=kind]").select_option("fake_review")
+    form.locator("input[name=target]").fill("shop-012")
+    form.locator("textarea[name=description]").fill("四十条一模一样的五星好评")
+    form.locator("input[name=evidence]").set_input_files(str(shot))
+    form.locator("button[type=submit]").click()
+    number = page.get_by_test_id("report-number").inner_text()
+    code = page.get_by_test_id("follow-code").inner_text()
+    expect(page.get_by_test_id("receipt")).to_contain_text("1 个文件")
+    log_in(page, "risk")
+    page.goto(f"{live_server.url}/risk/reports")
+    page.get_by_test_id("reports").get_by_role("link").first.click()
+    answer = page.get_by_test_id("answer-form")
+    answer.locator("textarea[name=text]").fill("已核实，店铺已处罚")
+    answer.locator("select[name=status]").select_option("upheld")
+    answer.get_by_role("button").click()
+    expect(page.get_by_test_id("report-state")).to_have_text("举报属实")
+    page.goto(f"{live_server.url}/report/status?number={number}&code={code}")
+    expect(page.get_by_test_id("report-answer")).to_contain_text("已核实，店铺已处罚")

@@ -26,7 +26,10 @@ from anxin.integrity.cases.models import Case, CaseItem, CaseNote
 from anxin.integrity.findings import service as findings
 from anxin.integrity.findings.models import StoredFinding
 from anxin.integrity.journal import Journal
+from anxin.integrity.reports import service as reports
+from anxin.integrity.reports.models import Report
 from anxin.store.base import utcnow
+from anxin.uploads.store import stored_path
 
 STATUSES = ("open", "investigating", "closed")
 MAX_EVENTS_PER_ACCOUNT = 10_000
@@ -67,6 +70,32 @@ def open_from_finding(session: Session, finding_id: int, *, actor: auth.Principa
         session, actor_id=actor.user_id, action="case.open", subject=f"case:{case.id}", detail={"finding": finding_id}
     )
     return case
+
+
+def open_from_report(session: Session, report_id: int, *, actor: auth.Principal) -> Case:
+    """A case holding the report and every current finding that names its target (once per report)."""
+    report = reports.get_report(session, report_id)
+    if report.case_id is not None:
+        return get_case(session, report.case_id)
+    case = Case(title=f"举报 {report.number}: {report.target}"[:256], created_by=actor.user_id)
+    session.add(case)
+    session.flush()
+    session.add(CaseItem(case_id=case.id, kind="report", ref=str(report.id), added_by=actor.user_id))
+    for finding in reports.matching_findings(session, report):
+        session.add(CaseItem(case_id=case.id, kind="finding", ref=str(finding.id), added_by=actor.user_id))
+    report.case_id = case.id
+    if report.status == "received":
+        report.status = "triaged"
+    session.flush()
+    audit.record(
+        session, actor_id=actor.user_id, action="case.open", subject=f"case:{case.id}", detail={"report": report.number}
+    )
+    return case
+
+
+def case_reports(session: Session, case_id: int) -> list[Report]:
+    ids = [int(i.ref) for i in items(session, case_id) if i.kind == "report"]
+    return list(session.scalars(select(Report).where(Report.id.in_(ids)).order_by(Report.id)))
 
 
 def add_item(session: Session, case_id: int, *, kind: str, ref: str, actor: auth.Principal) -> CaseItem:
@@ -137,8 +166,13 @@ def _json(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=2, default=str).encode()
 
 
-def export(session: Session, case_id: int, *, journal: Path, out: Path, actor_id: int | None) -> tuple[Path, str, int]:
-    """Write the case's evidence bundle to ``out``; returns (path, bundle hash, number of items)."""
+def export(
+    session: Session, case_id: int, *, journal: Path, out: Path, actor_id: int | None, uploads: Path | None = None
+) -> tuple[Path, str, int]:
+    """Write the case's evidence bundle to ``out``; returns (path, bundle hash, number of items).
+
+    ``uploads`` is the data directory holding reports' uploaded files; with it, the files go into the bundle.
+    """
     case = get_case(session, case_id)
     found = case_findings(session, case_id)
     accounts = accounts_of(found)
@@ -146,6 +180,12 @@ def export(session: Session, case_id: int, *, journal: Path, out: Path, actor_id
     bundle: list[BundleItem] = [
         BundleItem(f"findings/finding-{f.id}.json", _json(_finding_dict(f)), "finding") for f in found
     ]
+    for report in case_reports(session, case_id):
+        bundle.append(BundleItem(f"reports/{report.number}.json", _json(_report_dict(report)), "report"))
+        for f in report.files if uploads is not None else []:
+            path = stored_path(uploads, f["sha256"], f["type"])
+            if path.exists():
+                bundle.append(BundleItem(f"reports/files/{path.name}", path.read_bytes(), "report_file"))
     event_counts: dict[str, int] = {}
     if journal.exists():
         reader = Journal(journal, readonly=True)
@@ -179,6 +219,21 @@ def export(session: Session, case_id: int, *, journal: Path, out: Path, actor_id
 
 def _safe(name: str) -> str:
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)[:120]
+
+
+def _report_dict(r: Report) -> dict[str, Any]:
+    """The report as evidence; the reporter's identity stays out (reporters are protected)."""
+    return {
+        "number": r.number,
+        "kind": r.kind,
+        "target": r.target,
+        "description": r.description,
+        "tracking": r.tracking,
+        "files": r.files,
+        "status": r.status,
+        "answer": r.answer,
+        "created_at": r.created_at.isoformat(),
+    }
 
 
 def _finding_dict(f: StoredFinding) -> dict[str, Any]:

@@ -93,6 +93,7 @@ def evidence_bundle(case_id: int, request: Request, session: SessionDep, caller:
             journal=runtime_of(request).path,
             out=Path(tmp) / f"case-{case_id}.zip",
             actor_id=caller.user_id,
+            uploads=request.app.state.settings.data_dir,
         )
         data = path.read_bytes()
     return Response(
