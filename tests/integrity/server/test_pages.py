@@ -89,11 +89,16 @@ def test_lists_take_entries_and_refuse_bad_names(live_server, decided, page, log
     expect(page.get_by_test_id("error")).to_be_visible()
 
 
-def test_findings_run_open_draw_and_confirm(live_server, demo, login_as, page, log_in):
+@pytest.fixture
+def ring_sent(live_server, demo, login_as):
+    """The planted 群控 ring's 36 events, sent through the API as a platform would."""
     admin = login_as("admin")
     ring = sorted(ring_events(T0), key=lambda e: e.time_ms)
     with httpx.Client(base_url=live_server.url, cookies={"anxin_session": admin.cookie}) as a:
         a.post("/api/events/batch", json={"events": [e.to_dict() for e in ring]}, headers={"X-CSRF-Token": admin.csrf})
+
+
+def test_findings_run_open_draw_and_confirm(live_server, ring_sent, page, log_in):
     log_in(page, "risk")
     page.goto(f"{live_server.url}/risk/findings")
     page.get_by_test_id("run-detector").get_by_role("button").click()
@@ -106,11 +111,8 @@ def test_findings_run_open_draw_and_confirm(live_server, demo, login_as, page, l
     expect(page.get_by_test_id("finding-status")).to_have_text("已确认")
 
 
-def test_one_click_from_a_finding_to_a_case_with_notes_and_evidence(live_server, demo, login_as, page, log_in):
-    admin, risk = login_as("admin"), login_as("risk")
-    ring = sorted(ring_events(T0), key=lambda e: e.time_ms)
-    with httpx.Client(base_url=live_server.url, cookies={"anxin_session": admin.cookie}) as a:
-        a.post("/api/events/batch", json={"events": [e.to_dict() for e in ring]}, headers={"X-CSRF-Token": admin.csrf})
+def test_one_click_from_a_finding_to_a_case_with_notes_and_evidence(live_server, ring_sent, login_as, page, log_in):
+    risk = login_as("risk")
     with httpx.Client(base_url=live_server.url, cookies={"anxin_session": risk.cookie}) as r:
         r.post("/api/detectors/rings/run", json={}, headers={"X-CSRF-Token": risk.csrf})
         [finding] = r.get("/api/findings").json()
