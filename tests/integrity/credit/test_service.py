@@ -62,3 +62,25 @@ def test_appeals_have_a_deadline_and_bad_input_is_refused(db, demo, principal):
         credit.impose(db, kind="shop", subject_id="s", level="jail", reason="x", actor=analyst)
     with pytest.raises(InvalidInput, match="subject kind"):
         credit.credit(db, kind="planet", subject_id="x")
+
+
+def test_a_failed_inspection_weighs_more_than_a_passed_one(db, demo, principal):
+    analyst = principal("risk")
+    credit.inspect(
+        db,
+        kind="shop",
+        subject_id="shop-3",
+        sample="门锁 S1 批次 2026-11",
+        passed=True,
+        evidence="检测报告 A-1",
+        actor=analyst,
+    )
+    assert credit.credit(db, kind="shop", subject_id="shop-3").score == pytest.approx(83.0)
+    credit.inspect(
+        db, kind="shop", subject_id="shop-3", sample="门锁 S2", passed=False, evidence="检测报告 A-2", actor=analyst
+    )
+    result = credit.credit(db, kind="shop", subject_id="shop-3")
+    assert result.score == pytest.approx(68.0) and result.level == "C"
+    assert result.public_reasons()[0].item.reason == "抽检不合格: 门锁 S2"
+    with pytest.raises(InvalidInput, match="sample and the evidence"):
+        credit.inspect(db, kind="shop", subject_id="shop-3", sample=" ", passed=True, evidence="", actor=analyst)

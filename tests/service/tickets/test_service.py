@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from anxin.auth import tenancy
 from anxin.demo.network import create_demo_network
 from anxin.errors import Conflict, Forbidden, InvalidInput, NotFound
+from anxin.integrity.credit import service as credit
 from anxin.privacy.crypto import KeyRing
+from anxin.service.technicians.models import Technician as TechnicianRow
 from anxin.service.tickets import service as tickets
 from anxin.service.tickets.lifecycle import Status
 from anxin.service.tickets.schemas import RepairRequest
@@ -151,3 +154,19 @@ def test_no_free_re_repair_after_the_warranty(db, setup, principal):
     with pytest.raises(Conflict) as ended:
         tickets.move(db, ticket_id=ticket.id, to=Status.reopened, version=ticket.version, note="", actor=dispatcher)
     assert "warranty" in ended.value.message
+
+
+def test_a_warranty_re_repair_and_a_low_rating_lower_the_technicians_credit(db, setup, principal):
+    dispatcher = principal("antu-dispatch")
+    technician = db.scalar(select(TechnicianRow).limit(1))
+    ticket, _ = tickets.create_ticket(db, KEYS, request=request(db), channel="phone", actor=setup)
+    ticket.technician_id = technician.id
+    _complete(db, ticket, dispatcher)
+    before = credit.credit(db, kind="technician", subject_id=str(technician.id)).score
+    tickets.rate(db, KEYS, number=ticket.number, phone="13800138000", stars=1, comment="门锁还是打不开")
+    tickets.move(db, ticket_id=ticket.id, to=Status.reopened, version=ticket.version, note="又坏了", actor=dispatcher)
+    after = credit.credit(db, kind="technician", subject_id=str(technician.id))
+    assert after.score == pytest.approx(before + tickets.LOW_RATING_POINTS + tickets.REREPAIR_POINTS)
+    reasons = [c.item.reason for c in after.public_reasons()]
+    assert "低分评价（1 星）" in reasons and f"保修期内返修 {ticket.number}" in reasons
+    assert all("门锁" not in r for r in reasons)  # the customer's words stay private

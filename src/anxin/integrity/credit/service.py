@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from anxin.audit import service as audit
 from anxin.auth import service as auth
 from anxin.errors import Conflict, Forbidden, InvalidInput, NotFound
-from anxin.integrity.credit.models import Penalty
+from anxin.integrity.credit.models import CreditRecord, Penalty
 from anxin.integrity.credit.scoring import CreditItem, CreditScore, score
 from anxin.integrity.findings.models import StoredFinding
 from anxin.integrity.rules import service as rules
@@ -131,14 +131,56 @@ def penalties(session: Session, *, kind: str | None = None, subject_id: str | No
     return list(session.scalars(query.limit(500)))
 
 
+INSPECTION_POINTS = {"pass": 3.0, "fail": -15.0}
+
+
+def record(
+    session: Session, *, kind: str, subject_id: str, item: str, points: float, reason: str,
+    evidence: str | None = None, public: bool = True, actor_id: int | None = None,
+) -> CreditRecord:  # fmt: skip
+    """Store one credit item (complaint, re-repair, inspection …) for a shop or technician."""
+    subject_id = _check_subject(kind, subject_id)
+    CreditItem(item, points, 0, reason)  # validates the kind and the points
+    row = CreditRecord(
+        subject_kind=kind, subject_id=subject_id, kind=item, points=points, reason=reason[:2000],
+        evidence=evidence, public=public, recorded_by=actor_id,
+    )  # fmt: skip
+    session.add(row)
+    session.flush()
+    return row
+
+
+def inspect(
+    session: Session, *, kind: str, subject_id: str, sample: str, passed: bool, evidence: str, actor: auth.Principal
+) -> CreditRecord:
+    """A third-party inspection (抽检): the sample taken, the result, the evidence; a failure weighs heavily."""
+    if not sample.strip() or not evidence.strip():
+        raise InvalidInput("record the sample and the evidence of the inspection", message_zh="请填写抽检样品和证据")
+    result = "pass" if passed else "fail"
+    row = record(
+        session, kind=kind, subject_id=subject_id, item="inspection", points=INSPECTION_POINTS[result],
+        reason=f"抽检{'合格' if passed else '不合格'}: {sample.strip()[:200]}", evidence=evidence.strip()[:2000],
+        actor_id=actor.user_id,
+    )  # fmt: skip
+    audit.record(
+        session, actor_id=actor.user_id, action=f"inspection.{result}", subject=f"{kind}:{row.subject_id}",
+        detail={"sample": sample.strip()[:200]},
+    )  # fmt: skip
+    return row
+
+
 def credit(session: Session, *, kind: str, subject_id: str) -> CreditScore:
-    """The subject's score now, from its penalties and the confirmed findings naming it."""
+    """The subject's score now, from its penalties, credit records and the confirmed findings naming it."""
     subject_id = _check_subject(kind, subject_id)
     items = [
         CreditItem("penalty", LEVEL_POINTS[p.level], int(p.created_at.timestamp() * 1000), p.reason)
         for p in penalties(session, kind=kind, subject_id=subject_id)
         if p.status != "overturned"
     ]
+    records = session.scalars(
+        select(CreditRecord).where(CreditRecord.subject_kind == kind, CreditRecord.subject_id == subject_id)
+    )
+    items += [CreditItem(r.kind, r.points, int(r.at.timestamp() * 1000), r.reason, public=r.public) for r in records]
     for f in session.scalars(select(StoredFinding).where(StoredFinding.status == "confirmed")):
         if any(m["kind"] == kind and m["id"] == subject_id for m in f.members):
             reason = f.reasons[0]["text"] if f.reasons else f.kind

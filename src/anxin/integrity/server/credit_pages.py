@@ -71,9 +71,16 @@ def penalties_page(request: Request, session: SessionDep, _caller: PenaltyManage
 
 @router.post("/risk/penalties")
 def penalties_action(request: Request, session: SessionDep, caller: PenaltyManager, form: FormData):
-    """Impose a penalty, record an appeal, or decide one — whichever the form carries."""
+    """Impose a penalty, record an appeal or an inspection, or decide an appeal — whichever the form carries."""
     op = form.get("op", "")
     try:
+        if op == "inspect":
+            credit.inspect(
+                session, kind=form.get("subject_kind", ""), subject_id=form.get("subject_id", ""),
+                sample=form.get("sample", ""), passed=form.get("result") == "pass", evidence=form.get("evidence", ""),
+                actor=caller,
+            )  # fmt: skip
+            return RedirectResponse("/risk/penalties", status_code=303)
         if op == "impose":
             penalty = credit.impose(
                 session, kind=form.get("subject_kind", ""), subject_id=form.get("subject_id", ""),

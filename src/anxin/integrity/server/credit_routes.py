@@ -30,6 +30,14 @@ class PenaltyIn(BaseModel):
     finding_id: int | None = None
 
 
+class InspectionIn(BaseModel):
+    subject_kind: str = Field(pattern="^(shop|technician)$")
+    subject_id: str = Field(min_length=1, max_length=128)
+    sample: str = Field(min_length=1, max_length=200, description="What was sampled (item, order, visit).")
+    passed: bool
+    evidence: str = Field(min_length=1, max_length=2000, description="Report number, file digest, lab, inspector.")
+
+
 class AppealIn(BaseModel):
     text: str = Field(min_length=1, max_length=5000)
 
@@ -112,3 +120,13 @@ def decide(penalty_id: int, body: AppealDecision, request: Request, session: Ses
     penalty = credit.decide_appeal(session, penalty_id, overturn=body.overturn, note=body.note, actor=caller)
     _publish(request, session, penalty)
     return penalty_dict(penalty)
+
+
+@router.post("/inspections", status_code=201, responses=error_schema(InvalidInput))
+def record_inspection(body: InspectionIn, session: SessionDep, caller: PenaltyManager) -> dict[str, Any]:
+    """A third-party inspection (抽检) result: a pass adds a little credit, a failure takes much."""
+    row = credit.inspect(
+        session, kind=body.subject_kind, subject_id=body.subject_id, sample=body.sample, passed=body.passed,
+        evidence=body.evidence, actor=caller,
+    )  # fmt: skip
+    return {"id": row.id, "points": row.points, "reason": row.reason}

@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from anxin.auth import service as auth
 from anxin.auth import tenancy
 from anxin.errors import Conflict, Forbidden, InvalidInput, NotFound
+from anxin.integrity.credit import service as credit
 from anxin.privacy.crypto import KeyRing
 from anxin.privacy.masking import mask_address
 from anxin.regions.gazetteer import default_gazetteer
@@ -30,6 +31,9 @@ from anxin.service.tickets.schemas import RepairRequest, TicketRead, TrackingRea
 from anxin.store.base import utcnow
 
 WARRANTY = timedelta(days=90)
+REREPAIR_POINTS = -5.0  # a repair reopened under warranty, on the technician's credit
+LOW_RATING = 2  # stars at or below which a rating counts as a complaint on the technician's credit
+LOW_RATING_POINTS = -3.0
 """安心保障: a repair is guaranteed for 90 days; a new fault in that time reopens the ticket as free re-repair."""
 ADDRESS = "tickets.address"
 DESCRIPTION = "tickets.description"
@@ -168,6 +172,11 @@ def move(session: Session, *, ticket_id: int, to: Status, version: int, note: st
     if to is Status.completed:
         ticket.completed_at = now
         ticket.warranty_until = now + WARRANTY
+    if to is Status.reopened and ticket.technician_id is not None:  # 安心保障 has a price for the technician
+        credit.record(
+            session, kind="technician", subject_id=str(ticket.technician_id), item="rerepair",
+            points=REREPAIR_POINTS, reason=f"保修期内返修 {ticket.number}", actor_id=actor.user_id,
+        )  # fmt: skip
     try:
         session.flush()
     except StaleDataError:  # another transaction updated the row between our read and this write
@@ -211,6 +220,11 @@ def rate(session: Session, keys: KeyRing, *, number: str, phone: str, stars: int
     rating = TicketRating(ticket_id=ticket.id, stars=stars, comment=comment.strip()[:2000])
     session.add(rating)
     session.flush()
+    if stars <= LOW_RATING and ticket.technician_id is not None:
+        credit.record(
+            session, kind="technician", subject_id=str(ticket.technician_id), item="complaint",
+            points=LOW_RATING_POINTS, reason=f"低分评价（{stars} 星）", evidence=ticket.number,
+        )  # fmt: skip
     return rating
 
 
