@@ -3,6 +3,8 @@
 document.addEventListener("DOMContentLoaded", () => {
   for (const el of document.querySelectorAll(".graph")) {
     const graph = JSON.parse(el.dataset.graph);
+    const ids = new Set(graph.nodes.map((n) => n.id));
+    graph.links = graph.links.filter((l) => ids.has(l.source) && ids.has(l.target));  // never draw dangling edges
     const kinds = [...new Set(graph.nodes.map((n) => n.kind))];
     const chart = echarts.init(el, null, { renderer: "svg" });
     chart.setOption({
@@ -11,7 +13,7 @@ document.addEventListener("DOMContentLoaded", () => {
       series: [{
         type: "graph", layout: "force", roam: true, draggable: true,
         categories: kinds.map((name) => ({ name })),
-        force: { repulsion: 120, edgeLength: 60 },
+        force: { repulsion: 160, edgeLength: 70, gravity: 0.3, layoutAnimation: false },
         label: { show: graph.nodes.length <= 40, position: "right", fontSize: 10 },
         data: graph.nodes.map((n) => ({
           id: n.id, name: n.id, category: kinds.indexOf(n.kind),
