@@ -1,5 +1,9 @@
 """Demo integrity data: the 高频下单 / 短期销量暴增 rules live, a few list entries, and a marketplace decided.
 
+The marketplace carries one planted case per batch detector (a 群控 ring, a
+template-review campaign, a 刷单 gang, a lockstep group) so the demo's
+findings page opens on each kind.
+
 The rules are saved and activated by the demo risk analyst through the same
 service an analyst uses; the seeded marketplace (with planted high-frequency
 farms and a sales spike) then streams through the decision runtime, so the
@@ -9,6 +13,7 @@ risk console opens on real decisions.
 from __future__ import annotations
 
 import heapq
+import random
 from collections.abc import Callable
 
 from sqlalchemy.orm import Session
@@ -82,18 +87,65 @@ def template_review_events(start_ms: int, tenant: str = DEMO_TENANT) -> list[Eve
     return events
 
 
+GANG_SIZE = 25
+GANG_SHOPS = tuple(f"shop-{i:03d}" for i in range(34, 40))
+
+
+def gang_events(start_ms: int, tenant: str = DEMO_TENANT) -> list[Event]:
+    """A planted 刷单 gang (dense block): 25 puppets each buy at 4–6 of six small shops over three days.
+
+    Each puppet also buys once at one of the two biggest shops (camouflage),
+    on its own device and card, one order at a time: no rule fires, only the
+    account × shop block shows.
+    """
+    rng = random.Random(34)
+    events = []
+    for i in range(GANG_SIZE):
+        account = f"gang-{i:02d}"
+        shops = [*rng.sample(GANG_SHOPS, rng.randint(4, 6)), f"shop-00{rng.randint(0, 1)}"]
+        for n, shop in enumerate(shops):
+            t = start_ms + rng.randrange(3 * 86_400_000 - 3_600_000)
+            attrs = {"order": f"{account}-o{n}", "shop": shop, "amount": rng.randrange(3_000, 9_000),
+                     "device": f"gang-dev-{i:02d}", "payment": f"gang-card-{i:02d}"}  # fmt: skip
+            events.append(Event(f"{account}-order-{n}", t, tenant, "order_placed", account, attrs=attrs))
+    return events
+
+
+LOCKSTEP_SIZE = 20
+
+
+def lockstep_events(start_ms: int, tenant: str = DEMO_TENANT) -> list[Event]:
+    """A planted lockstep group: 20 accounts order at the day's task shop within the same 30 minutes, three days."""
+    rng = random.Random(20)
+    events = []
+    for day in range(3):
+        shop, t0 = f"shop-{20 + day:03d}", start_ms + day * 86_400_000 + 21 * 3_600_000
+        for i in range(LOCKSTEP_SIZE):
+            account = f"task-{i:02d}"
+            attrs = {"order": f"{account}-d{day}", "shop": shop, "amount": 5_900, "device": f"task-dev-{i:02d}"}
+            t = t0 + rng.randrange(30 * 60_000)
+            events.append(Event(f"{account}-order-d{day}", t, tenant, "order_placed", account, attrs=attrs))
+    return events
+
+
 def demo_marketplace() -> Marketplace:
-    """The seeded marketplace with the planted ring and template campaign merged into it by event time."""
+    """The seeded marketplace with the planted ring, template campaign, gang and lockstep group merged in by time."""
     market = generate(seed=7, days=3, sessions_per_day=1_500, accounts=3_000, shops=40, tenant=DEMO_TENANT)
     start = market.events[0].time_ms
     planted_events = sorted(
-        ring_events(start) + template_review_events(start + 30 * 3_600_000), key=lambda e: e.time_ms
+        ring_events(start)
+        + template_review_events(start + 30 * 3_600_000)
+        + gang_events(start)
+        + lockstep_events(start),
+        key=lambda e: e.time_ms,
     )
     merged = list(heapq.merge(market.events, planted_events, key=lambda e: e.time_ms))
     planted = {
         **market.planted,
         "ring_accounts": [f"ring-{i:02d}" for i in range(RING_SIZE)],
         "template_accounts": [f"tpl-{i:02d}" for i in range(TEMPLATE_ACCOUNTS)],
+        "gang_accounts": [f"gang-{i:02d}" for i in range(GANG_SIZE)],
+        "lockstep_accounts": [f"task-{i:02d}" for i in range(LOCKSTEP_SIZE)],
     }
     return Marketplace(merged, planted, market.shops, market.accounts)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from anxin.demo.integrity import RING_SIZE, TEMPLATE_ACCOUNTS, demo_marketplace, ring_events
+from anxin.demo.integrity import GANG_SHOPS, RING_SIZE, TEMPLATE_ACCOUNTS, demo_marketplace, ring_events
 from anxin.errors import InvalidInput
 from anxin.integrity.findings import service as findings
 from anxin.integrity.journal import DecisionRuntime
@@ -56,7 +56,7 @@ def test_unknown_detectors_and_statuses_are_refused(db, principal, demo, tmp_pat
         findings.review(db, 1, status="maybe", actor=principal("risk"))
 
 
-def test_the_template_detector_finds_the_planted_campaign_among_the_demo_marketplace(db, demo, tmp_path):
+def test_each_detector_finds_its_planted_case_among_the_demo_marketplace(db, demo, tmp_path):
     path = tmp_path / "journal.sqlite3"
     runtime = DecisionRuntime(path, compile_ruleset(""))
     runtime.start()
@@ -64,9 +64,17 @@ def test_the_template_detector_finds_the_planted_campaign_among_the_demo_marketp
     for start in range(0, len(market.events), 5_000):
         runtime.decide(market.events[start : start + 5_000])
     runtime.close()
-    run = findings.run_detector(db, journal=path, detector="templates", tenant=None, actor=None)
-    assert run.findings == 1
-    [finding] = findings.list_findings(db, detector="templates")
-    accounts = {m["id"] for m in finding.members if m["kind"] == "account"}
-    assert accounts == set(market.planted["template_accounts"]) and len(accounts) == TEMPLATE_ACCOUNTS
-    assert "五星好评" in finding.evidence["template"]
+    planted = {
+        "templates": market.planted["template_accounts"],
+        "dense_blocks": market.planted["gang_accounts"],
+        "lockstep": market.planted["lockstep_accounts"],
+    }
+    for detector, accounts in planted.items():
+        run = findings.run_detector(db, journal=path, detector=detector, tenant=None, actor=None)
+        assert run.findings == 1, detector
+        [finding] = findings.list_findings(db, detector=detector)
+        assert {m["id"] for m in finding.members if m["kind"] == "account"} == set(accounts), detector
+    [template] = findings.list_findings(db, detector="templates")
+    assert len(market.planted["template_accounts"]) == TEMPLATE_ACCOUNTS and "五星好评" in template.evidence["template"]
+    [gang] = findings.list_findings(db, detector="dense_blocks")
+    assert {m["id"] for m in gang.members if m["kind"] == "shop"} == set(GANG_SHOPS)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from anxin.integrity.detectors import rings, templates
+from anxin.integrity.detectors import dense_blocks, rings, templates
 from anxin.integrity.detectors.finding import Finding
 from anxin.integrity.events.schema import Event
 
@@ -24,5 +24,7 @@ def template_findings(events: Sequence[Event]) -> list[Finding]:
 DETECTORS: dict[str, Callable[[Sequence[Event]], list[Finding]]] = {
     "rings": ring_findings,
     "templates": template_findings,
+    "dense_blocks": dense_blocks.detect,
+    "lockstep": dense_blocks.detect_lockstep,
 }
 """Detector name (as the CLI, the API and the console say it) → how it runs over journal events."""
