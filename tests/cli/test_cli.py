@@ -143,3 +143,21 @@ def test_key_rotation_reseals_everything_and_retires_the_old_key(tmp_path):
         ]
     engine.dispose()
     assert {p.removeprefix("+86") for p in phones} == {c.phone for c in demo_customers(40)}
+
+
+def test_scorer_evaluate_prints_json_figures_and_names_bad_input(tmp_path):
+    rows = ["id,signal,noise"] + [
+        f"u{i},{(i % 10 == 0) * 2 + (i * 7919 % 13) / 13:.3f},{i * 31 % 17}" for i in range(400)
+    ]
+    (tmp_path / "f.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    labels = ["id,label"] + [f"u{i},{int(i % 10 == 0)}" for i in range(400)]
+    (tmp_path / "l.csv").write_text("\n".join(labels) + "\n", encoding="utf-8")
+    ok = run("scorer", "evaluate", "--features", str(tmp_path / "f.csv"), "--labels", str(tmp_path / "l.csv"),
+             "--train-frac", "0.5", "--seed", "3", "--splits", "2", "--json")  # fmt: skip
+    assert ok.returncode == 0, ok.stderr
+    figures = json.loads(ok.stdout)
+    assert figures["auroc"] > 0.9 and set(figures) >= {"auroc", "auprc", "recall_at_k"}
+    (tmp_path / "e.csv").write_text("src,dst\nu1,ghost\n", encoding="utf-8")
+    bad = run("scorer", "evaluate", "--features", str(tmp_path / "f.csv"), "--labels", str(tmp_path / "l.csv"),
+              "--edges", str(tmp_path / "e.csv"), "--json")  # fmt: skip
+    assert bad.returncode == 2 and "e.csv line 2: id 'ghost' is not in the features file" in bad.stderr

@@ -20,6 +20,7 @@ from anxin.cli import (
     keys,
     regions,
     scan,
+    scorer,
     serve,
     users,
 )
@@ -44,6 +45,7 @@ app.add_typer(cases.cases_app, name="cases", help="Integrity cases: list them.")
 app.add_typer(cases.evidence_app, name="evidence", help="Evidence bundles: export a case, verify a bundle.")
 app.add_typer(keys.app, name="keys", help="Field-encryption keys: status, rotate (re-seal), retire.")
 app.add_typer(hotline.app, name="hotline", help="Verified brand hotlines: check a number.")
+app.add_typer(scorer.app, name="scorer", help="Supervised fraud scorer: evaluate it on your own labelled data.")
 app.add_typer(regions.app, name="regions", help="China's divisions: resolve informal place names to official codes.")
 
 
