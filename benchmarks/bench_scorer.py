@@ -144,7 +144,8 @@ def _texts(path: Path, positive: str) -> tuple[list[dict], Tables]:
 def ott(splits: int = 5) -> dict:
     rows, tables = _texts(DATA / "ott-opspam" / "ott_opspam_v1.4.csv", "deceptive")
     fold = np.array([int(r["fold"]) for r in rows])
-    return evaluate_splits(tables, [(np.flatnonzero(fold != f), np.flatnonzero(fold == f)) for f in range(1, splits + 1)])
+    folds = [(np.flatnonzero(fold != f), np.flatnonzero(fold == f)) for f in range(1, splits + 1)]
+    return evaluate_splits(tables, folds)
 
 
 def cg() -> dict:

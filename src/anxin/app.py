@@ -34,6 +34,7 @@ from anxin.integrity.server import (
     report_pages,
     report_routes,
     rule_routes,
+    scorer_routes,
 )
 from anxin.integrity.server import pages as risk_pages
 from anxin.integrity.server.live import start_runtime
@@ -118,6 +119,7 @@ def create_app(settings: Settings) -> FastAPI:
         ticket_routes.router,
         dispatch_routes.router,
         rule_routes.router,
+        scorer_routes.router,
         finding_routes.router,
         case_routes.router,
         credit_routes.router,

@@ -14,6 +14,7 @@ from anxin.integrity.credit import models as integrity_credit_models
 from anxin.integrity.findings import models as integrity_finding_models
 from anxin.integrity.reports import models as integrity_report_models
 from anxin.integrity.rules import models as integrity_rule_models
+from anxin.integrity.scorer import models as integrity_scorer_models
 from anxin.privacy import models as privacy_models
 from anxin.privacy.rotation import SealedColumn
 from anxin.service.customers import models as customer_models
@@ -44,6 +45,7 @@ __all__ = [
     "integrity_finding_models",
     "integrity_report_models",
     "integrity_rule_models",
+    "integrity_scorer_models",
     "privacy_models",
     "station_models",
     "technician_models",

@@ -8,6 +8,7 @@ import pytest
 
 from anxin.demo.marketplace import DEMO_RULES, generate, synthetic_rules
 from anxin.integrity.engine import Decision, EngineState, decide, decide_interpreted
+from anxin.integrity.events.schema import MIN_TIME_MS, Event
 from anxin.integrity.features import FeatureStore
 from anxin.integrity.rules.language import compile_ruleset
 
@@ -106,3 +107,20 @@ def test_decide_all_equals_decide_one_by_one(market):
     events = market.events[:5_000]
     a, b = _state(), _state()
     assert list(decide_all(events, a, rs)) == [decide(e, b, rs) for e in events]
+
+
+def test_model_score_reads_a_scorer_models_table_in_both_engines():
+    rs = compile_ruleset(
+        'rule risky: when type == "order_placed" and model_score(actor, "fraud_model") >= 0.9 then block score 90\n'
+        'rule watch: when model_score(shop, "fraud_model") > 0.5 then review score 20'
+    )
+    fast, slow = EngineState(), EngineState()
+    for state in (fast, slow):
+        state.set_scores("fraud_model", {"acct-1": 0.95, "acct-2": 0.3, "shop-9": 0.6})
+    cases = [("acct-1", "shop-1", "block"), ("acct-2", "shop-1", "allow"), ("acct-new", "shop-1", "allow"),
+             ("acct-2", "shop-9", "review")]  # fmt: skip
+    for n, (actor, shop, action) in enumerate(cases):
+        ev = Event(f"e{n}", MIN_TIME_MS + n, "t", "order_placed", actor, attrs={"shop": shop, "amount": 100})
+        decision = decide(ev, fast, rs)
+        assert decision.action == action
+        assert decision == decide_interpreted(ev, slow, rs)

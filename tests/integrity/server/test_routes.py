@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
+
 from anxin.demo.integrity import ring_events
 from anxin.demo.marketplace import DEMO_RULES
+from anxin.integrity.scorer import service as scorer
+from anxin.integrity.scorer.tables import Tables
 
 T0 = 1767225600000
 
@@ -161,3 +165,30 @@ def test_a_detector_run_labels_accounts_that_live_rules_then_read(live_server, d
         again = {**later, "id": "after-dismissal"}
         assert a.post("/api/events", json=again, headers=ah).json()["action"] == "allow"
         assert r.post("/api/detectors/telepathy/run", json={}, headers=rh).status_code == 422
+
+
+def test_an_activated_scorer_version_reaches_rules_in_the_live_engine(live_server, demo, login_as, db, principal):
+    rng = np.random.default_rng(4)
+    n = 400
+    y = (np.arange(n) % 8 == 0).astype(float)
+    x = np.c_[rng.normal(size=n) + 3.0 * y, rng.normal(size=n)]
+    tables = Tables([f"acct-{i}" for i in range(n)], ["signal", "noise"], x, y)
+    version = scorer.train(db, tables, name="fraud_model", reason="labels from moderation", actor=principal("risk"))
+    db.commit()
+    risk, admin = login_as("risk"), login_as("admin")
+    with risk.client(live_server.url) as r, admin.client(live_server.url) as a:
+        rh, ah = {"X-CSRF-Token": risk.csrf}, {"X-CSRF-Token": admin.csrf}
+        rule = 'rule model when model_score(actor, "fraud_model") >= 0.8 then block score 80 reason "scorer"'
+        saved = r.post("/api/rulesets", json={"source": rule, "reason": "use the model"}, headers=rh)
+        assert saved.status_code == 422 and "no active scorer model" in saved.text  # not active yet
+        on = r.post(f"/api/scorer/versions/{version.id}/activate", headers=rh)
+        assert on.status_code == 200 and on.json()["status"] == "active"
+        activate(r, risk.csrf, rule)
+        fraud = r.get(f"/api/scorer/versions/{version.id}/scores/acct-0").json()["score"]
+        honest = r.get(f"/api/scorer/versions/{version.id}/scores/acct-1").json()["score"]
+        assert fraud >= 0.8 > honest
+        decided = [a.post("/api/events", json={**order(k), "actor": actor}, headers=ah).json()["action"]
+                   for k, actor in enumerate(["acct-0", "acct-1", "acct-unknown"])]  # fmt: skip
+        assert decided == ["block", "allow", "allow"]
+        assert r.get("/api/scorer/versions/999/scores/acct-0").status_code == 404
+        assert a.post(f"/api/scorer/versions/{version.id}/activate", headers=ah).status_code == 403

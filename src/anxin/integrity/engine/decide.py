@@ -38,10 +38,12 @@ so the UI can say *why* ("count(order_placed, by=device, window=1h) = 31").
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from anxin.integrity.events.schema import Event
 from anxin.integrity.features import FeatureStore
+from anxin.integrity.rules.language.checker import score_key
 from anxin.integrity.rules.language.compiler import CompiledRuleset
 from anxin.integrity.rules.language.reference import evaluate, feature_key, field_value
 
@@ -83,12 +85,14 @@ class Decision(NamedTuple):
 
 
 class EngineState:
-    """What a decision reads besides the event: features (updated in place), lists and labels.
+    """What a decision reads besides the event: features (updated in place), lists, labels and model scores.
 
     ``lists`` maps a list name to a set of values (``device in list("blocklist")``);
     ``labels`` maps a label name to the set of entity values detectors gave it
-    (``label(actor, "ring_member")``). Replace a whole list or label with
-    :meth:`set_list` / :meth:`set_labels` so a decision never sees half an update.
+    (``label(actor, "ring_member")``) and, under :func:`score_key`, a scorer
+    model's name to its scores by entity (``model_score(actor, "fraud_model")``).
+    Replace a whole list, label or score table with :meth:`set_list` /
+    :meth:`set_labels` / :meth:`set_scores` so a decision never sees half an update.
 
     Feature keys are tenant-scoped inside the store; list and label values are
     the raw entity ids, so a runner serving tenants with separate lists keeps
@@ -106,13 +110,21 @@ class EngineState:
     ):
         self.features = features if features is not None else FeatureStore()
         self.lists: dict[str, frozenset] = {k: frozenset(v) for k, v in (lists or {}).items()}
-        self.labels: dict[str, frozenset] = {k: frozenset(v) for k, v in (labels or {}).items()}
+        self.labels: dict[str, Any] = {k: _frozen(v) for k, v in (labels or {}).items()}
 
     def set_list(self, name: str, values: Iterable[Any]) -> None:
         self.lists[name] = frozenset(values)
 
     def set_labels(self, name: str, keys: Iterable[Any]) -> None:
         self.labels[name] = frozenset(keys)
+
+    def set_scores(self, name: str, scores: Mapping[Any, float]) -> None:
+        self.labels[score_key(name)] = MappingProxyType(dict(scores))
+
+
+def _frozen(values: Iterable[Any] | Mapping[Any, float]) -> frozenset | MappingProxyType:
+    """A label's entities as a frozenset; a score table (a mapping) as a read-only mapping."""
+    return MappingProxyType(dict(values)) if isinstance(values, Mapping) else frozenset(values)
 
 
 def _allow(event_id: str, version: str) -> Decision:

@@ -42,10 +42,11 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import IO, Any, NamedTuple
 
 import orjson
@@ -57,6 +58,7 @@ from anxin.integrity.features import FeatureStore
 from anxin.integrity.journal.codec import event_from_json, event_json, fired_json
 from anxin.integrity.journal.store import Journal, JournalRow, ShadowRow
 from anxin.integrity.rules.language import CompiledRuleset
+from anxin.integrity.rules.language.checker import score_key
 
 log = logging.getLogger(__name__)
 
@@ -301,7 +303,11 @@ class DecisionRuntime:
         """Replace the entities carrying a detector label (live and shadow) between two batches."""
         return self._replace("labels", name, frozenset(keys))
 
-    def _replace(self, table: str, name: str, values: frozenset) -> Future:
+    def set_scores(self, name: str, scores: Mapping[Any, float]) -> Future:
+        """Replace a scorer model's scores by entity (live and shadow) between two batches."""
+        return self._replace("labels", score_key(name), MappingProxyType(dict(scores)))
+
+    def _replace(self, table: str, name: str, values: frozenset | MappingProxyType) -> Future:
         def apply() -> None:
             for state in (self.state, self.shadow_state):
                 if state is not None:

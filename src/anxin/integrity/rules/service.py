@@ -21,6 +21,7 @@ from anxin.errors import Conflict, InvalidInput, NotFound
 from anxin.integrity.detectors import DETECTOR_LABELS
 from anxin.integrity.rules.language import Catalog, CompiledRuleset, compile_ruleset, parse_ruleset, unparse
 from anxin.integrity.rules.models import ListEntry, RuleProvenance, RulesetVersion
+from anxin.integrity.scorer import service as scorer
 from anxin.store.base import utcnow
 
 STANDARD_LISTS = frozenset(
@@ -44,7 +45,7 @@ MAX_LIST_VALUE = 256
 def catalog(session: Session) -> Catalog:
     """The list and label names a rule may use: the standard lists, lists with entries, detector labels."""
     names = set(session.scalars(select(ListEntry.list_name).distinct()))
-    return Catalog(lists=frozenset(STANDARD_LISTS | names), labels=DETECTOR_LABELS)
+    return Catalog(lists=frozenset(STANDARD_LISTS | names), labels=DETECTOR_LABELS, scores=scorer.active_names(session))
 
 
 def check_source(session: Session, source: str) -> CompiledRuleset:

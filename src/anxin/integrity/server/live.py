@@ -15,6 +15,8 @@ from anxin.config import Settings
 from anxin.integrity.findings import service as findings
 from anxin.integrity.journal import DecisionRuntime
 from anxin.integrity.rules import service as rules
+from anxin.integrity.rules.language.checker import score_key
+from anxin.integrity.scorer import service as scorer
 from anxin.store.db import after_commit, unit_of_work
 
 
@@ -23,13 +25,13 @@ def journal_path(settings: Settings) -> Path:
 
 
 def start_runtime(settings: Settings, factory: sessionmaker[Session]) -> DecisionRuntime:
-    """A running runtime with the active ruleset (allow-all if none), the shadow version and every list."""
+    """A running runtime with the active ruleset (allow-all if none), the shadow version, lists, labels, scores."""
     with unit_of_work(factory) as session:
         live = rules.compiled(session, rules.with_status(session, "active"))
         shadow_version = rules.with_status(session, "shadow")
         shadow = rules.compiled(session, shadow_version) if shadow_version is not None else None
         lists = rules.all_lists(session)
-        labels = findings.labels(session)
+        labels = {**findings.labels(session), **{score_key(n): s for n, s in scorer.active_scores(session).items()}}
     runtime = DecisionRuntime(journal_path(settings), live, lists=lists, labels=labels, shadow=shadow)
     runtime.start()
     return runtime
@@ -61,6 +63,12 @@ def publish_labels(session: Session, runtime: DecisionRuntime) -> None:
             runtime.set_labels(name, accounts)
 
     after_commit(session, apply)
+
+
+def publish_scores(session: Session, runtime: DecisionRuntime, name: str) -> None:
+    """After this transaction commits, give the runtime the active version's scores of model ``name``."""
+    scores = scorer.active_scores(session).get(name, {})
+    after_commit(session, lambda: runtime.set_scores(name, scores))
 
 
 def publish_list(session: Session, runtime: DecisionRuntime, list_name: str) -> None:

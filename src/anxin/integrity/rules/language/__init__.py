@@ -25,7 +25,8 @@ Conditions read like spreadsheet formulas:
   windows go from ``1m`` to ``30d`` (units ``s m h d``);
 - **lists and labels**: ``ip in list("vpn_exits")``, ``device not in
   list("allow_devices")``, ``label(actor, "ring_member")`` (labels are written
-  by the batch detectors);
+  by the batch detectors), ``model_score(actor, "fraud_model") >= 0.9`` (the
+  active version of a supervised scorer model; 0 for an entity it never scored);
 - operators ``and or not``, ``== != < <= > >=``, ``in`` / ``not in`` with
   ``[..]`` or ``list(..)``, ``+ - * / %``; functions ``len lower contains abs
   min max``. Strings are quoted; ``null``, ``true``, ``false``.

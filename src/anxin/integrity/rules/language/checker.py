@@ -51,14 +51,22 @@ for _name, _spec in ATTRIBUTE_TYPES.items():
     _base = _ATTR_BASE[_spec.type]
     FIELDS[_name] = (_base, _base in ("str", "num"))
 
-FUNCTIONS = ("count", "sum", "distinct", "spike", "label", "list", "len", "lower", "contains", "abs", "min", "max")
+FUNCTIONS = (
+    "count", "sum", "distinct", "spike", "label", "model_score", "list", "len", "lower", "contains", "abs", "min",
+    "max",
+)  # fmt: skip
 FEATURE_FUNCTIONS = ("count", "sum", "distinct", "spike")
 DEFAULT_SPIKE_BUCKET_MS = 3_600_000
 
 
+def score_key(name: str) -> str:
+    """Where a scorer model's scores live among the engine's labels: ``score:<name>`` (labels have no colon)."""
+    return f"score:{name}"
+
+
 @dataclass(frozen=True)
 class Catalog:
-    """Names a rule may use beyond the event schema: block/allow lists and detector labels.
+    """Names a rule may use beyond the event schema: block/allow lists, detector labels, scorer models.
 
     ``None`` accepts any name (useful in tests and backtests of old rules);
     the rule editor passes the names that exist so typos are caught.
@@ -66,6 +74,7 @@ class Catalog:
 
     lists: frozenset[str] | None = None
     labels: frozenset[str] | None = None
+    scores: frozenset[str] | None = None
 
 
 @dataclass
@@ -188,7 +197,8 @@ class _Checker:
             return self._feature(node)
         if node.kwargs:
             raise self.fail(node, f"{fn}() takes no named arguments")
-        arity = {"label": 2, "list": 1, "len": 1, "lower": 1, "contains": 2, "abs": 1, "min": 2, "max": 2}[fn]
+        arity = {"label": 2, "model_score": 2, "list": 1, "len": 1, "lower": 1, "contains": 2, "abs": 1, "min": 2,
+                 "max": 2}[fn]  # fmt: skip
         if len(node.args) != arity:
             raise self.fail(node, f"{fn}() takes {arity} argument{'s' if arity > 1 else ''}, got {len(node.args)}")
         a = node.args
@@ -203,6 +213,12 @@ class _Checker:
             if self.catalog.labels is not None and name not in self.catalog.labels:
                 raise self.fail(a[1], f"no label named {name!r}{_suggest(name, self.catalog.labels)}")
             return ("bool", False)
+        if fn == "model_score":
+            self.expect(a[0], "str", "the first argument of model_score() (an entity such as actor or shop)")
+            name = self._name_literal(a[1], "scorer model")
+            if self.catalog.scores is not None and name not in self.catalog.scores:
+                raise self.fail(a[1], f"no active scorer model named {name!r}{_suggest(name, self.catalog.scores)}")
+            return ("num", False)
         if fn == "len":
             t = self.check(a[0])
             if t[0] not in ("str", "list"):

@@ -37,11 +37,12 @@ import re
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from anxin.integrity.events.schema import EVENT_TYPES
 from anxin.integrity.features import FeatureSpec, FeatureStore
-from anxin.integrity.rules.language.checker import FIELDS, Catalog, CheckedRule, check_rule
+from anxin.integrity.rules.language.checker import FIELDS, Catalog, CheckedRule, check_rule, score_key
 from anxin.integrity.rules.language.errors import RuleError, RuleSyntaxError
 from anxin.integrity.rules.language.nodes import Binary, Call, ListLit, Literal, Name, Node, Unary, unparse
 from anxin.integrity.rules.language.parser import ACTIONS, KEYWORDS, RuleDef, parse_expression, parse_ruleset
@@ -269,6 +270,9 @@ class _Gen:
             return f"lists.get({node.args[0].value!r}, _EMPTY)"  # type: ignore[attr-defined]
         if fn == "label":
             return f"({self.expr(node.args[0])} in labels.get({node.args[1].value!r}, _EMPTY))"  # type: ignore[attr-defined]
+        if fn == "model_score":
+            table = score_key(node.args[1].value)  # type: ignore[attr-defined]
+            return f"labels.get({table!r}, _NO_SCORES).get({self.expr(node.args[0])}, 0.0)"
         args = [self.expr(a) for a in node.args]
         nulls = [self.nullable(a) for a in node.args]
         if fn == "len":
@@ -312,7 +316,7 @@ def _field_load(name: str) -> str:
 
 
 def _generate(checked: Sequence[CheckedRule], features: Sequence[FeatureSpec]) -> tuple[str, dict[str, Any]]:
-    constants: dict[str, Any] = {"_U": _Unset(), "_EMPTY": frozenset()}
+    constants: dict[str, Any] = {"_U": _Unset(), "_EMPTY": frozenset(), "_NO_SCORES": MappingProxyType({})}
     index = {spec: i for i, spec in enumerate(features)}
     gen = _Gen(constants, index)
     # Which features each rule reads (a dry run of the generator); sources are emitted per branch below.

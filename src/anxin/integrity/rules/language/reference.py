@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from anxin.integrity.events.schema import Event
-from anxin.integrity.rules.language.checker import FIELDS, CheckedRule
+from anxin.integrity.rules.language.checker import FIELDS, CheckedRule, score_key
 from anxin.integrity.rules.language.nodes import Binary, Call, ListLit, Literal, Name, Node, Unary
 
 _EMPTY: frozenset = frozenset()
@@ -132,6 +132,9 @@ class _Eval:
         if fn == "label":
             key = self.ev(node.args[0])
             return key in self.labels.get(node.args[1].value, _EMPTY)  # type: ignore[attr-defined]
+        if fn == "model_score":
+            table = self.labels.get(score_key(node.args[1].value), {})  # type: ignore[attr-defined]
+            return table.get(self.ev(node.args[0]), 0.0)
         args = [self.ev(a) for a in node.args]
         if fn == "len":
             return 0 if args[0] is None else len(args[0])
