@@ -45,11 +45,12 @@ def text_statistics(texts: Sequence[str]) -> np.ndarray:
 
 
 def text_model():
-    """TF-IDF over word 1–2-grams and character 1–5-grams, then logistic regression."""
+    """TF-IDF over word 1–2-grams, in-word character 1–5-grams and character 3–6-grams, then logistic regression."""
     return make_pipeline(
         make_union(
             TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2),
             TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 5), sublinear_tf=True, min_df=2),
+            TfidfVectorizer(analyzer="char", ngram_range=(3, 6), sublinear_tf=True, min_df=3),
         ),
         LogisticRegression(C=10, max_iter=3000),
     )
