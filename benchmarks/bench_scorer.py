@@ -20,6 +20,7 @@ set has edges, text evidence when it has texts; model choice by inner CV).
 from __future__ import annotations
 
 import csv
+import itertools
 import sys
 import time
 from pathlib import Path
@@ -84,7 +85,7 @@ def yelpchi(max_reviews_per_product: int = 800) -> Tables:
         order = np.argsort(key, kind="stable")
         bounds = np.r_[0, np.flatnonzero(np.diff(key[order])) + 1, len(key)]
         out = np.zeros(len(key))
-        for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+        for a, b in itertools.pairwise(bounds):
             out[order[a:b]] = reduce(values[order[a:b]])
         return out
 
@@ -126,7 +127,7 @@ def yelpchi(max_reviews_per_product: int = 800) -> Tables:
     order = np.argsort(user, kind="stable")
     bounds = np.r_[0, np.flatnonzero(np.diff(user[order])) + 1, len(user)]
     pairs = []
-    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+    for a, b in itertools.pairwise(bounds):
         if b - a > 1:
             i, j = np.triu_indices(b - a, 1)
             pairs.append(np.c_[order[a:b][i], order[a:b][j]])
