@@ -1,7 +1,7 @@
 """Demo integrity data: the 高频下单 / 短期销量暴增 rules live, a few list entries, and a marketplace decided.
 
 The marketplace carries one planted case per batch detector (a 群控 ring, a
-template-review campaign, a 刷单 gang, a lockstep group) so the demo's
+template-review campaign, a 刷单 gang, a lockstep group, a 好评返现 channel) so the demo's
 findings page opens on each kind.
 
 The rules are saved and activated by the demo risk analyst through the same
@@ -128,6 +128,52 @@ def lockstep_events(start_ms: int, tenant: str = DEMO_TENANT) -> list[Event]:
     return events
 
 
+CASHBACK_SHOP = "shop-015"
+CASHBACK_REVIEWERS = 15
+
+
+def cashback_events(start_ms: int, tenant: str = DEMO_TENANT) -> list[Event]:
+    """A planted 好评返现 channel among honest money that looks alike.
+
+    Planted: 15 buyers order at one shop, post five stars a day or two later,
+    and a go-between account (``cb-agent``) pays each the price plus ¥3 within
+    hours. Look-alikes: 150 red packets between honest buyers at random times,
+    a payroll account paying 20 of them, and another shop refunding a price
+    difference to three buyers after their five-star reviews (价保).
+    """
+    rng = random.Random(15)
+    day = 86_400_000
+    events = []
+    for i in range(CASHBACK_REVIEWERS):
+        buyer, order = f"cb-{i:02d}", f"cb-order-{i:02d}"
+        amount = rng.randrange(2_000, 9_000)
+        t = start_ms + rng.randrange(day)
+        base = {"order": order, "shop": CASHBACK_SHOP, "device": f"cb-dev-{i:02d}"}
+        events.append(Event(f"{order}-placed", t, tenant, "order_placed", buyer, order, {**base, "amount": amount}))
+        t += rng.randrange(day, 2 * day)
+        events.append(Event(f"{order}-review", t, tenant, "review", buyer, order, {**base, "rating": 5}))
+        t += rng.randrange(3_600_000, 12 * 3_600_000)
+        paid = {"to_account": buyer, "amount": amount + 300, "device": "cb-agent-phone"}
+        events.append(Event(f"{order}-cashback", t, tenant, "transfer", "cb-agent", attrs=paid))
+    for n in range(150):
+        sender, receiver = f"acct-{rng.randrange(3_000):05d}", f"acct-{rng.randrange(3_000):05d}"
+        t = start_ms + rng.randrange(3 * day)
+        gift = {"to_account": receiver, "amount": rng.choice([520, 888, 1_314, 6_600])}
+        events.append(Event(f"gift-{n}", t, tenant, "transfer", sender, attrs=gift))
+    for n in range(20):
+        salary = {"to_account": f"acct-{rng.randrange(3_000):05d}", "amount": 500_000}
+        events.append(Event(f"salary-{n}", start_ms + 2 * day + n * 1_000, tenant, "transfer", "payroll-01", attrs=salary))
+    for i in range(3):
+        buyer, order = f"pp-{i}", f"pp-order-{i}"
+        t = start_ms + rng.randrange(day)
+        base = {"order": order, "shop": "shop-003"}
+        events.append(Event(f"{order}-placed", t, tenant, "order_placed", buyer, order, {**base, "amount": 19_900}))
+        events.append(Event(f"{order}-review", t + day, tenant, "review", buyer, order, {**base, "rating": 5}))
+        refund = {**base, "amount": 2_000, "reason": "价保"}
+        events.append(Event(f"{order}-refund", t + day + 7_200_000, tenant, "refund", buyer, order, refund))
+    return events
+
+
 def demo_marketplace() -> Marketplace:
     """The seeded marketplace with the planted ring, template campaign, gang and lockstep group merged in by time."""
     market = generate(seed=7, days=3, sessions_per_day=1_500, accounts=3_000, shops=40, tenant=DEMO_TENANT)
@@ -136,7 +182,8 @@ def demo_marketplace() -> Marketplace:
         ring_events(start)
         + template_review_events(start + 30 * 3_600_000)
         + gang_events(start)
-        + lockstep_events(start),
+        + lockstep_events(start)
+        + cashback_events(start),
         key=lambda e: e.time_ms,
     )
     merged = list(heapq.merge(market.events, planted_events, key=lambda e: e.time_ms))
@@ -146,6 +193,8 @@ def demo_marketplace() -> Marketplace:
         "template_accounts": [f"tpl-{i:02d}" for i in range(TEMPLATE_ACCOUNTS)],
         "gang_accounts": [f"gang-{i:02d}" for i in range(GANG_SIZE)],
         "lockstep_accounts": [f"task-{i:02d}" for i in range(LOCKSTEP_SIZE)],
+        "cashback_payers": ["cb-agent"],
+        "cashback_reviewers": [f"cb-{i:02d}" for i in range(CASHBACK_REVIEWERS)],
     }
     return Marketplace(merged, planted, market.shops, market.accounts)
 

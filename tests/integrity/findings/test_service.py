@@ -68,6 +68,7 @@ def test_each_detector_finds_its_planted_case_among_the_demo_marketplace(db, dem
         "templates": market.planted["template_accounts"],
         "dense_blocks": market.planted["gang_accounts"],
         "lockstep": market.planted["lockstep_accounts"],
+        "cashback": market.planted["cashback_payers"],
     }
     for detector, accounts in planted.items():
         run = findings.run_detector(db, journal=path, detector=detector, tenant=None, actor=None)
@@ -76,5 +77,8 @@ def test_each_detector_finds_its_planted_case_among_the_demo_marketplace(db, dem
         assert {m["id"] for m in finding.members if m["kind"] == "account"} == set(accounts), detector
     [template] = findings.list_findings(db, detector="templates")
     assert len(market.planted["template_accounts"]) == TEMPLATE_ACCOUNTS and "五星好评" in template.evidence["template"]
+    [channel] = findings.list_findings(db, detector="cashback")
+    paid = {m["id"] for m in channel.members if m["kind"] == "reviewer"}
+    assert paid == set(market.planted["cashback_reviewers"])
     [gang] = findings.list_findings(db, detector="dense_blocks")
     assert {m["id"] for m in gang.members if m["kind"] == "shop"} == set(GANG_SHOPS)

@@ -28,6 +28,7 @@ DETECTOR_LABELS = {
     "templates": N_("Template reviews"),
     "dense_blocks": N_("Dense blocks"),
     "lockstep": N_("Lockstep groups"),
+    "cashback": N_("Cashback channels"),
 }
 STATUS_LABELS = {"open": N_("open"), "confirmed": N_("confirmed"), "dismissed": N_("dismissed")}
 
