@@ -162,7 +162,9 @@ def cashback_events(start_ms: int, tenant: str = DEMO_TENANT) -> list[Event]:
         events.append(Event(f"gift-{n}", t, tenant, "transfer", sender, attrs=gift))
     for n in range(20):
         salary = {"to_account": f"acct-{rng.randrange(3_000):05d}", "amount": 500_000}
-        events.append(Event(f"salary-{n}", start_ms + 2 * day + n * 1_000, tenant, "transfer", "payroll-01", attrs=salary))
+        events.append(
+            Event(f"salary-{n}", start_ms + 2 * day + n * 1_000, tenant, "transfer", "payroll-01", attrs=salary)
+        )
     for i in range(3):
         buyer, order = f"pp-{i}", f"pp-order-{i}"
         t = start_ms + rng.randrange(day)
