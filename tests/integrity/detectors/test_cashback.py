@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from anxin.demo.integrity import CASHBACK_REVIEWERS, cashback_events
+from anxin.demo.money import generate
 from anxin.integrity.detectors.cashback import detect
 from anxin.integrity.events.schema import Event
 
@@ -80,3 +81,12 @@ def test_every_paid_reviewer_was_paid_after_praising_within_the_window(reviews, 
         for payment in finding.evidence["payments"]:
             assert (payment["to"], payment["shop"], payment["review_ms"]) in praised
             assert 0 <= payment["time_ms"] - payment["review_ms"] <= 7 * DAY
+
+
+def test_planted_channels_at_several_strengths_are_found_among_look_alikes():
+    stream = generate(seed=11, accounts=30_000, shops=600, reviews=90_000, channels=12, refunding_shops=6)
+    flagged = {f.members[0].id for f in detect(stream.events)}
+    truth = set(stream.channel_payers) | set(stream.refunding_shops)
+    assert len(flagged & truth) / len(flagged) >= 0.95
+    assert len(flagged & truth) / len(truth) >= 0.95
+    assert not any(payer.startswith("payroll-") for payer in flagged)

@@ -24,6 +24,9 @@ Approach (issue 8):
    praised the shop; the pair is a channel when ``n ≥ min_reviewers``, the
    Poisson chance ``P(X ≥ n | m q) ≤ alpha``, and at least ``min_share`` of the
    payer's payments follow praise (a payroll or a family never gets there).
+   A shop refunding its own praisers is compared instead with how often the
+   *other* shops' refunds follow praise of the refunded order (price
+   protection does, now and then); its complaint refunds do not hide it.
    Payments equal to the order's price up to ``max_markup`` above it (price
    plus commission) or repeating one amount (a red packet) are counted as
    evidence.
@@ -125,10 +128,13 @@ class CashbackDetector:
                 followed[pay.payer].append((pay, match))
 
         population = max(len(accounts), 1)
+        refunds = sum(1 for pay in payments if pay.payer_kind == "shop")
+        refunds_after_praise = sum(len(hits) for hits in followed.values() if hits[0][0].payer_kind == "shop")
         findings = []
         for payer, hits in followed.items():
+            is_shop = hits[0][0].payer_kind == "shop"
             share = len(hits) / paid[payer]
-            if share < self.min_share:
+            if not is_shop and share < self.min_share:
                 continue
             by_shop: dict[str, dict[str, tuple[Payment, Praise]]] = defaultdict(dict)
             for pay, p in hits:
@@ -136,7 +142,11 @@ class CashbackDetector:
             channels = {}
             for shop, paid_reviewers in by_shop.items():
                 n = len(paid_reviewers)
-                expected = len(payees[payer]) * len(praisers[shop]) / population
+                if is_shop:  # its refunds against how often other shops' refunds follow praise of the order
+                    others = max(refunds - paid[payer], 1)
+                    expected = paid[payer] * (refunds_after_praise - len(hits)) / others
+                else:  # its payees against how many accounts praised the shop
+                    expected = len(payees[payer]) * len(praisers[shop]) / population
                 chance = float(poisson.sf(n - 1, expected)) if expected > 0 else 0.0
                 if n >= self.min_reviewers and chance <= self.alpha:
                     channels[shop] = (paid_reviewers, chance)
