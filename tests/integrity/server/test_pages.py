@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from anxin.demo.integrity import GANG_SHOPS, gang_events, ring_events
+from anxin.demo.integrity import CASHBACK_SHOP, GANG_SHOPS, cashback_events, gang_events, ring_events
 from anxin.demo.marketplace import DEMO_RULES
 
 T0 = 1767225600000
@@ -132,6 +132,28 @@ def test_a_dense_block_is_found_and_drawn_with_its_shops(live_server, demo, logi
     expect(page.get_by_test_id("finding-graph")).to_have_attribute("data-rendered", "true")
     for shop in GANG_SHOPS:
         expect(page.get_by_test_id("members")).to_contain_text(shop)
+
+
+def test_a_cashback_channel_shows_its_payer_shop_and_paid_reviewers(live_server, demo, login_as, page, log_in):
+    """The demo's go-between among red packets, a payroll and price-protection refunds, sent through the API."""
+    admin = login_as("admin")
+    praise = [
+        {"id": f"p-{i}", "time": T0 + i * 60_000, "tenant": "demo-mall", "type": "review", "actor": f"acct-{i:05d}",
+         "attributes": {"shop": f"shop-{i % 30:03d}", "rating": 5}}
+        for i in range(600)
+    ]  # fmt: skip
+    money = [e.to_dict() for e in sorted(cashback_events(T0), key=lambda e: e.time_ms)]
+    with httpx.Client(base_url=live_server.url, cookies={"anxin_session": admin.cookie}) as a:
+        for batch in (praise, money):
+            a.post("/api/events/batch", json={"events": batch}, headers={"X-CSRF-Token": admin.csrf})
+    log_in(page, "risk")
+    page.goto(f"{live_server.url}/risk/findings")
+    page.get_by_test_id("run-detector").locator("select[name=detector]").select_option("cashback")
+    page.get_by_test_id("run-detector").get_by_role("button").click()
+    page.get_by_test_id("findings").get_by_role("link").first.click()
+    expect(page.get_by_test_id("reasons")).to_contain_text(f"cb-agent 在 15 名评价者给 {CASHBACK_SHOP} 好评后")
+    expect(page.get_by_test_id("finding-graph")).to_have_attribute("data-rendered", "true")
+    expect(page.get_by_test_id("members")).to_contain_text("cb-14")
 
 
 def test_one_click_from_a_finding_to_a_case_with_notes_and_evidence(live_server, ring_sent, login_as, page, log_in):
