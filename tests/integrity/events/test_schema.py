@@ -80,7 +80,9 @@ def test_field_specs_are_reusable_at_the_edge():
         "refund",
         "transfer",
         "review",
+        "review_withdrawn",
         "subsidy_claim",
+        "subsidy_approved",
         "staff_override",
     }
     amount = next(f for f in EVENT_ATTRIBUTES["order_paid"] if f.name == "amount")

@@ -199,22 +199,38 @@ EVENT_ATTRIBUTES: dict[str, tuple[FieldSpec, ...]] = {
         FieldSpec("text", "str", description="review text"),
         FieldSpec("photos", "list[str]", description="photo ids or hashes"),
     ),
+    "review_withdrawn": (
+        _ORDER,
+        _SHOP,
+        _ITEM,
+        FieldSpec("review", "str", description="id of the review event withdrawn", max_length=128),
+    ),
     "subsidy_claim": (
         _SHOP,
         _ORDER,
         _AMOUNT,
         FieldSpec("program", "str", description="subsidy programme", max_length=128),
     ),
+    "subsidy_approved": (
+        _SHOP,
+        _ORDER,
+        _AMOUNT,
+        FieldSpec("program", "str", description="subsidy programme", max_length=128),
+        FieldSpec("claim", "str", description="id of the subsidy_claim event approved", max_length=128),
+    ),
     "staff_override": (
         FieldSpec("decision", "str", description="id of the decision overridden", max_length=128),
         FieldSpec("new_action", "str", description="allow / review / block", max_length=16),
         FieldSpec("beneficiary", "str", description="account that benefits", entity="account", max_length=128),
+        _SHOP,
         FieldSpec("reason", "str", max_length=1000),
     ),
 }
 EVENT_ATTRIBUTES = {t: _CONTEXT + specs for t, specs in EVENT_ATTRIBUTES.items()}
 
 EVENT_TYPES: tuple[str, ...] = tuple(EVENT_ATTRIBUTES)
+STAFF_EVENT_TYPES = frozenset({"staff_override", "subsidy_approved"})
+"""Event types whose actor is a member of the platform's staff, not a customer account."""
 
 ATTRIBUTE_TYPES: dict[str, FieldSpec] = {}
 """Every attribute name across event types → its spec (a name has one type everywhere)."""
@@ -277,7 +293,7 @@ def entities(event: Event) -> tuple[EntityRef, ...]:
     >>> [(e.kind, e.id) for e in entities(ev)]
     [('account', 'a1'), ('device', 'd1'), ('shop', 's1')]
     """
-    out = [EntityRef("staff" if event.type == "staff_override" else "account", event.actor)]
+    out = [EntityRef("staff" if event.type in STAFF_EVENT_TYPES else "account", event.actor)]
     for spec in EVENT_ATTRIBUTES.get(event.type, ()):
         if spec.entity is not None:
             value = event.attrs.get(spec.name)
