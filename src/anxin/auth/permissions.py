@@ -54,6 +54,7 @@ class Permission(StrEnum):
     network_manage = "network:manage"
     events_ingest = "events:ingest"
     decisions_read = "decisions:read"
+    decisions_override = "decisions:override"
     rules_manage = "rules:manage"
     lists_manage = "lists:manage"
     findings_manage = "findings:manage"
@@ -98,6 +99,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.network_manage: frozenset({Role.brand_admin}),
     Permission.events_ingest: frozenset({Role.platform_admin, Role.brand_admin}),
     Permission.decisions_read: frozenset({Role.risk_analyst, Role.platform_admin, Role.auditor, Role.brand_admin}),
+    Permission.decisions_override: frozenset({Role.risk_analyst}),
     Permission.rules_manage: frozenset({Role.risk_analyst}),
     Permission.lists_manage: frozenset({Role.risk_analyst}),
     Permission.findings_manage: frozenset({Role.risk_analyst}),
@@ -167,6 +169,7 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.network_manage: N_("Manage stations and technicians"),
     Permission.events_ingest: N_("Send events to the integrity engine"),
     Permission.decisions_read: N_("See the engine's decisions"),
+    Permission.decisions_override: N_("Override a decision (recorded in the journal and the audit log)"),
     Permission.rules_manage: N_("Write, test and activate rules"),
     Permission.lists_manage: N_("Edit block and allow lists"),
     Permission.findings_manage: N_("Run detectors and review their findings"),

@@ -5,7 +5,9 @@ from __future__ import annotations
 import time
 
 import numpy as np
+from sqlalchemy import select
 
+from anxin.audit.models import AuditEntry
 from anxin.demo.integrity import ring_events
 from anxin.demo.marketplace import DEMO_RULES
 from anxin.integrity.scorer import service as scorer
@@ -192,3 +194,34 @@ def test_an_activated_scorer_version_reaches_rules_in_the_live_engine(live_serve
         assert decided == ["block", "allow", "allow"]
         assert r.get("/api/scorer/versions/999/scores/acct-0").status_code == 404
         assert a.post(f"/api/scorer/versions/{version.id}/activate", headers=ah).status_code == 403
+
+
+def test_an_override_enters_the_journal_and_the_audit_log_and_bad_ones_change_nothing(live_server, demo, login_as, db):
+    risk, admin = login_as("risk"), login_as("admin")
+    with risk.client(live_server.url) as r, admin.client(live_server.url) as a:
+        activate(r, risk.csrf, DEMO_RULES)
+        for i in range(21):
+            a.post("/api/events", json=order(100 + i), headers={"X-CSRF-Token": admin.csrf})
+        assert r.get("/api/decisions/demo-mall/o-120").json()["action"] == "block"
+        page = "/risk/decisions/demo-mall/o-120"
+        same = r.post(f"{page}/override", data={"csrf_token": risk.csrf, "new_action": "block", "reason": "x"})
+        blank = r.post(f"{page}/override", data={"csrf_token": risk.csrf, "new_action": "allow", "reason": "  "})
+        assert same.status_code == blank.status_code == 422 and "理由" in blank.text
+        denied = a.post(f"{page}/override", data={"csrf_token": admin.csrf, "new_action": "allow", "reason": "x"})
+        assert denied.status_code == 403
+        done = r.post(
+            f"{page}/override",
+            data={"csrf_token": risk.csrf, "new_action": "allow", "reason": "熟客, 已电话核实"},
+            follow_redirects=False,
+        )
+        assert done.status_code == 303
+        [latest] = r.get("/api/decisions", params={"limit": 1}).json()
+        assert latest["type"] == "staff_override" and latest["actor"] == "risk"
+        attrs = latest["event"]["attributes"]
+        assert attrs["decision"] == "o-120" and attrs["new_action"] == "allow" and attrs["beneficiary"] == "acct-0"
+        assert attrs["shop"] == "shop-1" and attrs["reason"] == "熟客, 已电话核实"
+        shown = r.get(page).text
+        assert "熟客, 已电话核实" in shown and shown.count("熟客") == 1  # the two refused attempts left no trace
+    db.rollback()  # a fresh read of what the server committed
+    [entry] = db.scalars(select(AuditEntry).where(AuditEntry.action == "decision.override")).all()
+    assert entry.subject == "decision:demo-mall/o-120" and entry.detail["to"] == "allow"

@@ -22,8 +22,9 @@ from anxin.api.deps import SessionDep, get_locale
 from anxin.auth import service as auth
 from anxin.auth.guard import Allow
 from anxin.auth.models import User
-from anxin.auth.permissions import Permission
+from anxin.auth.permissions import Permission, allowed
 from anxin.errors import AnxinError
+from anxin.integrity import overrides
 from anxin.integrity.backtest import CHINA_OFFSET_MS
 from anxin.integrity.journal import Journal
 from anxin.integrity.rules import service as rules
@@ -37,6 +38,7 @@ from anxin.web.templating import render
 router = APIRouter(include_in_schema=False)
 
 RiskViewer = Annotated[auth.Principal, Depends(Allow(Permission.page_risk))]
+Overrider = Annotated[auth.Principal, Depends(Allow(Permission.decisions_override))]
 RuleEditor = Annotated[auth.Principal, Depends(Allow(Permission.rules_manage))]
 ListEditor = Annotated[auth.Principal, Depends(Allow(Permission.lists_manage))]
 ACTION_LABELS = {"allow": N_("allow"), "review": N_("review"), "block": N_("block")}
@@ -113,7 +115,11 @@ def risk_stream(request: Request, _caller: RiskViewer, action: str | None = None
 
 
 @router.get("/risk/decisions/{tenant}/{event_id}")
-def decision_page(request: Request, tenant: str, event_id: str, _caller: RiskViewer):
+def decision_page(request: Request, tenant: str, event_id: str, session: SessionDep, caller: RiskViewer):
+    return _decision_page(request, session, caller, tenant, event_id)
+
+
+def _decision_page(request, session, caller, tenant: str, event_id: str, *, error: str | None = None, status=200):
     journal = _journal(request)
     try:
         row = journal.decision(tenant, event_id)
@@ -122,17 +128,48 @@ def decision_page(request: Request, tenant: str, event_id: str, _caller: RiskVie
         journal.close()
     if row is None:
         return render(request, "risk_decision.html", {"row": None}, status=404)
-    return render(
-        request,
-        "risk_decision.html",
-        {
-            "row": row.to_dict(),
-            "when": china_time(row.time_ms),
-            "received": china_time(row.received_ms),
-            "shadow": shadow,
-            "action_labels": ACTION_LABELS,
-        },
-    )
+    names = {user_id: name for user_id, name in session.execute(select(User.id, User.display_name))}
+    context = {
+        "row": row.to_dict(),
+        "when": china_time(row.time_ms),
+        "received": china_time(row.received_ms),
+        "shadow": shadow,
+        "action_labels": ACTION_LABELS,
+        "overrides": [
+            {"by": names.get(e.actor_id, "?"), "at": e.at, **e.detail}
+            for e in overrides.overrides_of(session, tenant, event_id)
+        ],
+        "can_override": caller.role is not None and allowed(caller.role, Permission.decisions_override),
+        "new_actions": [a for a in overrides.NEW_ACTIONS if a != row.action],
+        "error": error,
+    }
+    return render(request, "risk_decision.html", context, status=status)
+
+
+@router.post("/risk/decisions/{tenant}/{event_id}/override")
+async def override_decision(
+    request: Request, tenant: str, event_id: str, session: SessionDep, caller: Overrider, form: FormData
+):
+    """Release, hold or block what the engine decided; the override enters the journal as a ``staff_override``."""
+    journal = _journal(request)
+    try:
+        row = journal.decision(tenant, event_id)
+    finally:
+        journal.close()
+    if row is None:
+        return render(request, "risk_decision.html", {"row": None}, status=404)
+    try:
+        event = overrides.override_event(
+            session, row, staff=caller, new_action=form.get("new_action", ""), reason=form.get("reason", ""),
+            ip=request.client.host if request.client else None,
+        )  # fmt: skip
+    except AnxinError as err:
+        session.rollback()
+        return _decision_page(
+            request, session, caller, tenant, event_id, error=err.localized(get_locale(request)), status=err.status
+        )
+    await runtime_of(request).decide_async([event], "staff")
+    return RedirectResponse(f"/risk/decisions/{tenant}/{event_id}", status_code=303)
 
 
 def _rules_context(session, request: Request, **extra: Any) -> dict[str, Any]:
