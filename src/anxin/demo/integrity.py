@@ -1,8 +1,9 @@
 """Demo integrity data: the 高频下单 / 短期销量暴增 rules live, a few list entries, and a marketplace decided.
 
 The marketplace carries one planted case per batch detector (a 群控 ring, a
-template-review campaign, a 刷单 gang, a lockstep group, a 好评返现 channel) so the demo's
-findings page opens on each kind.
+template-review campaign, a 刷单 gang, a lockstep group, a 好评返现 channel, a
+真实购买式刷单 keyword campaign, a bought sales spike) so the demo's findings
+page opens on each kind.
 
 The rules are saved and activated by the demo risk analyst through the same
 service an analyst uses; the seeded marketplace (with planted high-frequency
@@ -176,6 +177,57 @@ def cashback_events(start_ms: int, tenant: str = DEMO_TENANT) -> list[Event]:
     return events
 
 
+BRUSHING_SHOP = "shop-025"
+BRUSHING_WORKERS = 16
+BRUSHING_KEYWORD = "C9 指纹锁 旗舰款"
+
+
+def brushing_events(start_ms: int, tenant: str = DEMO_TENANT) -> list[Event]:
+    """A planted 真实购买式刷单 campaign, and a flash sale that looks alike in one way.
+
+    Planted: 16 workers search "C9 指纹锁 旗舰款", browse shop-025's item for
+    six to seven minutes over three views, buy, and post five stars 48 hours
+    later. Look-alike: 60 ordinary accounts arrive at shop-001 through
+    "秒杀 指纹锁" within one hour and buy within seconds, reviewing whenever.
+    """
+    rng = random.Random(25)
+    events = []
+
+    def visit(who: str, shop: str, query: str, t: int, dwells: list[int], review: tuple[int, int] | None) -> None:
+        ctx = {"device": f"{who}-phone", "ip": f"10.{rng.randrange(256)}.{rng.randrange(256)}.7"}
+        events.append(Event(f"{who}-search", t, tenant, "search", who, attrs={**ctx, "query": query, "shop": shop}))
+        item = f"{shop}-item-3"
+        for n, dwell in enumerate(dwells):
+            t += 5_000
+            attrs = {**ctx, "shop": shop, "item": item, "dwell_ms": dwell}
+            events.append(Event(f"{who}-view-{n}", t, tenant, "item_view", who, item, attrs))
+            t += dwell
+        order = f"{who}-order"
+        attrs = {**ctx, "order": order, "shop": shop, "item": item, "amount": 129_900}
+        events.append(Event(f"{order}-placed", t + 20_000, tenant, "order_placed", who, order, attrs))
+        if review is not None:
+            attrs = {"order": order, "shop": shop, "item": item, "rating": review[1]}
+            events.append(Event(f"{order}-review", t + 20_000 + review[0], tenant, "review", who, order, attrs))
+
+    for i in range(BRUSHING_WORKERS):
+        dwell = rng.randrange(120_000, 140_000)
+        t = start_ms + 10 * 3_600_000 + i * 1_500_000
+        visit(
+            f"brush-{i:02d}",
+            BRUSHING_SHOP,
+            BRUSHING_KEYWORD,
+            t,
+            [dwell] * 3,
+            (48 * 3_600_000 + rng.randrange(-3_600_000, 3_600_000), 5),
+        )
+    for _ in range(60):
+        who = f"acct-{rng.randrange(3_000):05d}"
+        review = (rng.randrange(86_400_000, 3 * 86_400_000), rng.choice((3, 4, 5))) if rng.random() < 0.4 else None
+        t = start_ms + 44 * 3_600_000 + rng.randrange(3_600_000)
+        visit(who, "shop-001", "秒杀 指纹锁", t, [rng.randrange(5_000, 40_000)], review)
+    return events
+
+
 def demo_marketplace() -> Marketplace:
     """The seeded marketplace with the planted ring, template campaign, gang and lockstep group merged in by time."""
     market = generate(seed=7, days=3, sessions_per_day=1_500, accounts=3_000, shops=40, tenant=DEMO_TENANT)
@@ -185,7 +237,8 @@ def demo_marketplace() -> Marketplace:
         + template_review_events(start + 30 * 3_600_000)
         + gang_events(start)
         + lockstep_events(start)
-        + cashback_events(start),
+        + cashback_events(start)
+        + brushing_events(start),
         key=lambda e: e.time_ms,
     )
     merged = list(heapq.merge(market.events, planted_events, key=lambda e: e.time_ms))
@@ -197,6 +250,8 @@ def demo_marketplace() -> Marketplace:
         "lockstep_accounts": [f"task-{i:02d}" for i in range(LOCKSTEP_SIZE)],
         "cashback_payers": ["cb-agent"],
         "cashback_reviewers": [f"cb-{i:02d}" for i in range(CASHBACK_REVIEWERS)],
+        "brushing_accounts": [f"brush-{i:02d}" for i in range(BRUSHING_WORKERS)],
+        "spike_accounts": sorted({e.actor for e in market.events if e.id in market.planted["spike_event_ids"]}),
     }
     return Marketplace(merged, planted, market.shops, market.accounts)
 

@@ -69,6 +69,8 @@ def test_each_detector_finds_its_planted_case_among_the_demo_marketplace(db, dem
         "dense_blocks": market.planted["gang_accounts"],
         "lockstep": market.planted["lockstep_accounts"],
         "cashback": market.planted["cashback_payers"],
+        "brushing": market.planted["brushing_accounts"],
+        "spikes": market.planted["spike_accounts"],
     }
     for detector, accounts in planted.items():
         run = findings.run_detector(db, journal=path, detector=detector, tenant=None, actor=None)
@@ -80,5 +82,10 @@ def test_each_detector_finds_its_planted_case_among_the_demo_marketplace(db, dem
     [channel] = findings.list_findings(db, detector="cashback")
     paid = {m["id"] for m in channel.members if m["kind"] == "reviewer"}
     assert paid == set(market.planted["cashback_reviewers"])
+    [brushing] = findings.list_findings(db, detector="brushing")
+    assert brushing.evidence["query"] == "c9 指纹锁 旗舰款" and len(brushing.evidence["session_list"]) == 16
+    [spike] = findings.list_findings(db, detector="spikes")
+    assert set(spike.evidence["contexts"]) == {"new_accounts", "one_region"}
+    assert {m["id"] for m in spike.members if m["kind"] == "shop"} == market.planted["spike_shops"]
     [gang] = findings.list_findings(db, detector="dense_blocks")
     assert {m["id"] for m in gang.members if m["kind"] == "shop"} == set(GANG_SHOPS)

@@ -8,7 +8,9 @@ labels so rules can read ``label(actor, "ring_member")``.
 
 from anxin.integrity.detectors.finding import Finding, Member, Reason
 
-DETECTOR_LABELS = frozenset({"template_review", "ring_member", "dense_block", "lockstep", "cashback_channel"})
+DETECTOR_LABELS = frozenset(
+    {"template_review", "ring_member", "dense_block", "lockstep", "cashback_channel", "brushing", "spike_buyer"}
+)
 """Labels the batch detectors write; rules read them as ``label(actor, "ring_member")``."""
 
 __all__ = ["DETECTOR_LABELS", "Finding", "Member", "Reason"]

@@ -51,7 +51,8 @@ group's dwell and delays); memory O(sessions).
 ...     t = T + i * 3_600_000
 ...     ev += [Event(f"h{i}s", t, "t", "search", f"u{i}", attrs={"query": f"lock {i % 7}"}),
 ...            Event(f"h{i}v", t + M, "t", "item_view", f"u{i}", attrs={"shop": "s1", "dwell_ms": 20_000 * (1 + i)}),
-...            Event(f"h{i}o", t + 2 * M + 20_000 * i, "t", "order_placed", f"u{i}", attrs={"shop": "s1", "order": f"ho{i}"})]
+...            Event(f"h{i}o", t + 2 * M + 20_000 * i, "t", "order_placed", f"u{i}",
+...                  attrs={"shop": "s1", "order": f"ho{i}"})]
 >>> for i in range(12):  # the script: search "K7 指纹锁", browse ~6 minutes, buy, five stars two days later
 ...     t = T + i * 600_000
 ...     ev += [Event(f"b{i}s", t, "t", "search", f"w{i}", attrs={"query": "K7 指纹锁"}),
@@ -134,8 +135,9 @@ def sessions_of(events: Iterable[Event], session_gap_ms: int = 30 * MINUTE_MS) -
                 review = reviews.get(order) if order else None
                 out.append(
                     Session(
-                        account, shop, order, e.time_ms, visit.query, visit.dwell.pop(shop, 0), visit.views.pop(shop, 0),
-                        review[1] if review else None, review[0] - e.time_ms if review else None, orders_at[shop] == 1,
+                        account, shop, order, e.time_ms, visit.query, visit.dwell.pop(shop, 0),
+                        visit.views.pop(shop, 0), review[1] if review else None,
+                        review[0] - e.time_ms if review else None, orders_at[shop] == 1,
                     )
                 )  # fmt: skip
         out += visit.unbought()
@@ -253,7 +255,7 @@ class BrushingDetector:
         in_band = sum(1 for s in hits if _inside(s.dwell_ms, dwell_band))
         reasons = [
             Reason(
-                N_("{n} accounts searched \u201c{query}\u201d and bought at {shop}: {orders} orders from {visits} visits"),
+                N_("{n} accounts searched \u201c{query}\u201d and bought at {shop}: {orders} orders, {visits} visits"),
                 {"n": len({s.account for s in orders}), "query": query, "shop": shop, "orders": len(orders),
                  "visits": len(group)},
             ),
@@ -301,7 +303,7 @@ class BrushingDetector:
                 + [{"source": a, "target": shop, "kind": "order"} for a in shown],
             },
         }  # fmt: skip
-        members = (Member("shop", shop),) + tuple(Member("account", a) for a in accounts)
+        members = (Member("shop", shop), *(Member("account", a) for a in accounts))
         score = round((1 - chance) * share, 4)
         return Finding("brushing", "brushing", members, score, tuple(reasons), evidence)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from anxin.integrity.detectors import cashback, dense_blocks, rings, templates
+from anxin.integrity.detectors import brushing, cashback, dense_blocks, rings, spikes, templates
 from anxin.integrity.detectors.finding import Finding
 from anxin.integrity.events.schema import Event
 
@@ -27,5 +27,7 @@ DETECTORS: dict[str, Callable[[Sequence[Event]], list[Finding]]] = {
     "dense_blocks": dense_blocks.detect,
     "lockstep": dense_blocks.detect_lockstep,
     "cashback": cashback.detect,
+    "brushing": brushing.detect,
+    "spikes": spikes.detect,
 }
 """Detector name (as the CLI, the API and the console say it) → how it runs over journal events."""

@@ -12,9 +12,11 @@ from anxin.auth import service as auth
 from anxin.auth.guard import Allow
 from anxin.auth.permissions import Permission
 from anxin.errors import AnxinError
+from anxin.integrity.detectors.spikes import CONTEXT_LABELS
 from anxin.integrity.findings import service as findings
 from anxin.integrity.findings.inputs import DETECTORS
 from anxin.integrity.server.live import publish_labels, runtime_of
+from anxin.integrity.server.pages import china_time
 from anxin.text import N_
 from anxin.web.forms import FormData
 from anxin.web.templating import render
@@ -29,6 +31,8 @@ DETECTOR_LABELS = {
     "dense_blocks": N_("Dense blocks"),
     "lockstep": N_("Lockstep groups"),
     "cashback": N_("Cashback channels"),
+    "brushing": N_("Brushing in real purchases"),
+    "spikes": N_("Sales spikes with context"),
 }
 STATUS_LABELS = {"open": N_("open"), "confirmed": N_("confirmed"), "dismissed": N_("dismissed")}
 
@@ -74,8 +78,22 @@ def finding_page(request: Request, finding_id: int, session: SessionDep, _caller
         finding = findings.get_finding(session, finding_id)
     except AnxinError:
         return render(request, "risk_finding.html", {"finding": None}, status=404)
-    context = {"finding": finding, "detector_labels": DETECTOR_LABELS, "status_labels": STATUS_LABELS}
+    context = {
+        "finding": finding,
+        "detector_labels": DETECTOR_LABELS,
+        "status_labels": STATUS_LABELS,
+        "series": _hourly_series(finding.evidence),
+        "context_labels": CONTEXT_LABELS,
+    }
     return render(request, "risk_finding.html", context)
+
+
+def _hourly_series(evidence: dict) -> dict | None:
+    """A spike's orders per hour, labelled in China time, for the chart; None for other findings."""
+    series = evidence.get("series")
+    if not series:
+        return None
+    return {"hours": [china_time(ms)[:-3] for ms in series["hours_ms"]], "orders": series["orders"]}
 
 
 @router.post("/risk/findings/{finding_id}/review")
