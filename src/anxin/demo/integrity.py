@@ -2,8 +2,8 @@
 
 The marketplace carries one planted case per batch detector (a 群控 ring, a
 template-review campaign, a 刷单 gang, a lockstep group, a 好评返现 channel, a
-真实购买式刷单 keyword campaign, a bought sales spike) so the demo's findings
-page opens on each kind.
+真实购买式刷单 keyword campaign, a bought sales spike, a 内外勾结 insider, a
+职业差评师 crew) so the demo's findings page opens on each kind.
 
 The rules are saved and activated by the demo risk analyst through the same
 service an analyst uses; the seeded marketplace (with planted high-frequency
@@ -228,6 +228,107 @@ def brushing_events(start_ms: int, tenant: str = DEMO_TENANT) -> list[Event]:
     return events
 
 
+INSIDER = "staff-07"
+INSIDER_SHOP = "shop-031"
+
+
+def insider_events(start_ms: int, tenant: str = DEMO_TENANT) -> list[Event]:
+    """A planted 内外勾结 insider among staff who look alike in parts.
+
+    Eight staff approve subsidy claims and override decisions across the
+    shops over three days, all from the office IP (a hub, not a link);
+    ``staff-02`` is shop-000's key-account manager and handles most of its
+    cases (concentrated, but tied to nobody). Planted: ``staff-07`` approves
+    14 claims of shop-031 and releases its blocked orders, and the shop's
+    merchant account files its claims from the phone staff-07 uses at work.
+    """
+    rng = random.Random(31)
+    day = 86_400_000
+    shops = [f"shop-{i:03d}" for i in range(40)]
+    weights = [1 / (i + 1) ** 0.8 for i in range(40)]
+    events = []
+
+    def favour(n: int, staff: str, shop: str, t: int, device: str) -> None:
+        claim, order = f"claim-{n}", f"sub-order-{n}"
+        merchant = f"merchant-{shop}"
+        claimed = {"shop": shop, "order": order, "amount": 1_500, "program": "以旧换新", "device": f"{merchant}-pc"}
+        if shop == INSIDER_SHOP and staff == INSIDER:
+            claimed["device"] = "insider-phone"
+        events.append(Event(claim, t, tenant, "subsidy_claim", merchant, order, claimed))
+        approved = {"shop": shop, "order": order, "amount": 1_500, "program": "以旧换新", "claim": claim,
+                    "ip": "10.200.0.1", "device": device}  # fmt: skip
+        events.append(Event(f"approve-{n}", t + rng.randrange(600_000, 7_200_000), tenant, "subsidy_approved",
+                            staff, order, approved))  # fmt: skip
+
+    n = 0
+    for k in range(8):
+        staff = f"staff-{k:02d}"
+        device = "insider-phone" if staff == INSIDER else f"{staff}-pc"
+        for _ in range(40):
+            shop = "shop-000" if staff == "staff-02" and rng.random() < 0.7 else rng.choices(shops, weights)[0]
+            favour(n, staff, shop, start_ms + rng.randrange(3 * day - 8 * 3_600_000), device)
+            n += 1
+    for _ in range(14):
+        favour(n, INSIDER, INSIDER_SHOP, start_ms + rng.randrange(3 * day - 8 * 3_600_000), "insider-phone")
+        n += 1
+    return events
+
+
+EXTORTION_CREW = ("crew-0", "crew-1", "crew-2")
+_COMPLAINT = "收到货发现严重质量问题，与描述完全不符，怀疑是假货，客服推脱责任，已经向平台投诉，大家千万别买"
+
+
+def extortion_events(start_ms: int, tenant: str = DEMO_TENANT) -> list[Event]:
+    """A planted 职业差评师 crew among honest complainers.
+
+    Planted: three accounts on one phone post the same stock 1-star complaint
+    at nine shops; each shop pays — a refund above the price, or a transfer
+    from its shipping account — and the review is withdrawn after. Honest:
+    80 complaints in varied words, a third refunded at the price, and a
+    heavy critic with twelve negative reviews nobody paid.
+    """
+    rng = random.Random(9)
+    hour = 3_600_000
+    events = []
+
+    def complain(who: str, shop: str, t: int, text: str, device: str) -> tuple[str, int]:
+        order, amount = f"{who}-{shop}-order-{len(events)}", rng.randrange(2_000, 20_000)
+        events.append(Event(f"{order}-placed", t, tenant, "order_placed", who, order,
+                            {"order": order, "shop": shop, "amount": amount, "device": device}))  # fmt: skip
+        shipped = {"order": order, "shop": shop, "carrier": "SF", "tracking": f"SF-{order}"}
+        events.append(Event(f"{order}-shipped", t + 2 * hour, tenant, "order_shipped", f"staff-{shop}", order, shipped))
+        review = {"order": order, "shop": shop, "rating": 1, "text": text, "device": device}
+        events.append(Event(f"{order}-review", t + 20 * hour, tenant, "review", who, order, review))
+        return order, amount
+
+    for k, shop in enumerate(f"shop-{i:03d}" for i in range(2, 11)):
+        who = EXTORTION_CREW[k % 3]
+        t = start_ms + k * 5 * hour
+        order, amount = complain(who, shop, t, _COMPLAINT.replace("，", "," if k % 2 else "，"), "crew-phone")
+        paid_at = t + 30 * hour
+        if k % 2:
+            refund = {"order": order, "shop": shop, "amount": amount + 5_000, "reason": "协商"}
+            events.append(Event(f"{order}-refund", paid_at, tenant, "refund", who, order, refund))
+        else:
+            events.append(Event(f"{order}-paid", paid_at, tenant, "transfer", f"staff-{shop}",
+                                attrs={"to_account": who, "amount": 20_000}))  # fmt: skip
+        withdrawn = {"order": order, "shop": shop, "review": f"{order}-review"}
+        events.append(
+            Event(f"{order}-withdrawn", paid_at + 2 * hour, tenant, "review_withdrawn", who, order, withdrawn)
+        )
+    gripes = ("物流太慢了", "和图片不一样", "用了两天就坏了", "客服不理人", "包装破了", "颜色有色差", "少发了配件")
+    shops, weights = [f"shop-{i:03d}" for i in range(40)], [1 / (i + 1) ** 0.8 for i in range(40)]
+    for _ in range(80):  # complaints follow sales: the big shops get most
+        who, shop = f"acct-{rng.randrange(3_000):05d}", rng.choices(shops, weights)[0]
+        order, amount = complain(who, shop, start_ms + rng.randrange(50 * hour), rng.choice(gripes), f"{who}-phone")
+        if rng.random() < 0.35:
+            events.append(Event(f"{order}-refund", start_ms + 60 * hour, tenant, "refund", who, order,
+                                {"order": order, "shop": shop, "amount": amount}))  # fmt: skip
+    for i in range(12):
+        complain("acct-critic", f"shop-{i + 12:03d}", start_ms + i * 4 * hour, rng.choice(gripes), "critic-phone")
+    return events
+
+
 def demo_marketplace() -> Marketplace:
     """The seeded marketplace with the planted ring, template campaign, gang and lockstep group merged in by time."""
     market = generate(seed=7, days=3, sessions_per_day=1_500, accounts=3_000, shops=40, tenant=DEMO_TENANT)
@@ -238,7 +339,9 @@ def demo_marketplace() -> Marketplace:
         + gang_events(start)
         + lockstep_events(start)
         + cashback_events(start)
-        + brushing_events(start),
+        + brushing_events(start)
+        + insider_events(start)
+        + extortion_events(start),
         key=lambda e: e.time_ms,
     )
     merged = list(heapq.merge(market.events, planted_events, key=lambda e: e.time_ms))
@@ -251,6 +354,9 @@ def demo_marketplace() -> Marketplace:
         "cashback_payers": ["cb-agent"],
         "cashback_reviewers": [f"cb-{i:02d}" for i in range(CASHBACK_REVIEWERS)],
         "brushing_accounts": [f"brush-{i:02d}" for i in range(BRUSHING_WORKERS)],
+        "insider_staff": [INSIDER],
+        "insider_merchants": [f"merchant-{INSIDER_SHOP}"],
+        "extortion_accounts": list(EXTORTION_CREW),
         "spike_accounts": sorted({e.actor for e in market.events if e.id in market.planted["spike_event_ids"]}),
     }
     return Marketplace(merged, planted, market.shops, market.accounts)

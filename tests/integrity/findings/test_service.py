@@ -71,6 +71,8 @@ def test_each_detector_finds_its_planted_case_among_the_demo_marketplace(db, dem
         "cashback": market.planted["cashback_payers"],
         "brushing": market.planted["brushing_accounts"],
         "spikes": market.planted["spike_accounts"],
+        "insider": market.planted["insider_merchants"],
+        "extortion": market.planted["extortion_accounts"],
     }
     for detector, accounts in planted.items():
         run = findings.run_detector(db, journal=path, detector=detector, tenant=None, actor=None)
@@ -87,5 +89,14 @@ def test_each_detector_finds_its_planted_case_among_the_demo_marketplace(db, dem
     [spike] = findings.list_findings(db, detector="spikes")
     assert set(spike.evidence["contexts"]) == {"new_accounts", "one_region"}
     assert {m["id"] for m in spike.members if m["kind"] == "shop"} == market.planted["spike_shops"]
+    [insider] = findings.list_findings(db, detector="insider")
+    assert [m["id"] for m in insider.members if m["kind"] == "staff"] == market.planted["insider_staff"]
+    assert any("insider-phone" in r["text"] for r in insider.reasons)
+    assert findings.labels(db)["insider_collusion"] == {
+        *market.planted["insider_staff"],
+        *market.planted["insider_merchants"],
+    }
+    [crew] = findings.list_findings(db, detector="extortion")
+    assert len([m for m in crew.members if m["kind"] == "shop"]) == 9
     [gang] = findings.list_findings(db, detector="dense_blocks")
     assert {m["id"] for m in gang.members if m["kind"] == "shop"} == set(GANG_SHOPS)

@@ -8,7 +8,20 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from anxin.demo.integrity import CASHBACK_SHOP, GANG_SHOPS, cashback_events, gang_events, ring_events
+from anxin.demo.integrity import (
+    BRUSHING_SHOP,
+    CASHBACK_SHOP,
+    EXTORTION_CREW,
+    GANG_SHOPS,
+    INSIDER,
+    INSIDER_SHOP,
+    brushing_events,
+    cashback_events,
+    extortion_events,
+    gang_events,
+    insider_events,
+    ring_events,
+)
 from anxin.demo.marketplace import DEMO_RULES
 
 T0 = 1767225600000
@@ -154,6 +167,92 @@ def test_a_cashback_channel_shows_its_payer_shop_and_paid_reviewers(live_server,
     expect(page.get_by_test_id("reasons")).to_contain_text(f"cb-agent 在 15 名评价者给 {CASHBACK_SHOP} 好评后")
     expect(page.get_by_test_id("finding-graph")).to_have_attribute("data-rendered", "true")
     expect(page.get_by_test_id("members")).to_contain_text("cb-14")
+
+
+def send(live_server, login, events: list[dict]) -> None:
+    with httpx.Client(base_url=live_server.url, cookies={"anxin_session": login.cookie}) as a:
+        for start in range(0, len(events), 2_000):
+            sent = a.post("/api/events/batch", json={"events": events[start : start + 2_000]},
+                          headers={"X-CSRF-Token": login.csrf})  # fmt: skip
+            assert sent.status_code == 200, sent.text
+
+
+def run_and_open(page, live_server, detector: str) -> None:
+    page.goto(f"{live_server.url}/risk/findings")
+    page.get_by_test_id("run-detector").locator("select[name=detector]").select_option(detector)
+    page.get_by_test_id("run-detector").get_by_role("button").click()
+    page.get_by_test_id("findings").get_by_role("link").first.click()
+
+
+def test_a_brushing_campaign_shows_its_keyword_bands_and_sessions(live_server, demo, login_as, page, log_in):
+    """The demo's keyword campaign beside ordinary visits of the same shop and a flash sale elsewhere."""
+    events = [e.to_dict() for e in brushing_events(T0)]
+    for i in range(90):  # the shop's ordinary visitors: category keywords, spread browsing, a third buy
+        who, t = f"acct-{i:05d}", T0 + i * 1_800_000
+        events.append({"id": f"s-{i}", "time": t, "tenant": "demo-mall", "type": "search", "actor": who,
+                       "attributes": {"query": "智能锁"}})  # fmt: skip
+        events.append({"id": f"v-{i}", "time": t + 5_000, "tenant": "demo-mall", "type": "item_view", "actor": who,
+                       "attributes": {"shop": BRUSHING_SHOP, "dwell_ms": 4_000 * (i + 1)}})  # fmt: skip
+        if i % 3 == 0:
+            events.append({"id": f"o-{i}", "time": t + 4_000 * (i + 1) + 9_000, "tenant": "demo-mall",
+                           "type": "order_placed", "actor": who, "attributes": {"shop": BRUSHING_SHOP}})  # fmt: skip
+    send(live_server, login_as("admin"), sorted(events, key=lambda e: e["time"]))
+    log_in(page, "risk")
+    run_and_open(page, live_server, "brushing")
+    expect(page.get_by_test_id("reasons")).to_contain_text("c9 指纹锁 旗舰款")
+    expect(page.get_by_test_id("reasons")).to_contain_text("五星")
+    expect(page.get_by_test_id("sessions").locator("tbody tr")).to_have_count(16)
+    expect(page.get_by_test_id("finding-graph")).to_have_attribute("data-rendered", "true")
+
+
+def test_a_bought_spike_shows_its_hours_as_a_chart_and_its_contexts(live_server, demo, login_as, page, log_in):
+    """Four ordinary days at a shop, then 60 orders in an hour from accounts registered minutes before."""
+    events = []
+    for d in range(4):
+        for i in range(48):
+            t = T0 + d * 86_400_000 + i * 1_800_000
+            events.append({"id": f"h-{d}-{i}", "time": t, "tenant": "demo-mall", "type": "order_placed",
+                           "actor": f"acct-{i:05d}", "attributes": {"shop": "shop-009", "amount": 5_000,
+                                                                    "ip": f"10.{i}.1.1"}})  # fmt: skip
+    for j in range(60):
+        t = T0 + 4 * 86_400_000 + 12 * 3_600_000 + j * 50_000
+        events.append({"id": f"n-{j}", "time": t - 300_000, "tenant": "demo-mall", "type": "account_created",
+                       "actor": f"new-{j:02d}", "attributes": {"ip": f"172.16.0.{j}"}})  # fmt: skip
+        events.append({"id": f"s-{j}", "time": t, "tenant": "demo-mall", "type": "order_placed",
+                       "actor": f"new-{j:02d}",
+                       "attributes": {"shop": "shop-009", "amount": 5_000, "ip": f"172.16.0.{j}"}})  # fmt: skip
+    send(live_server, login_as("admin"), sorted(events, key=lambda e: e["time"]))
+    log_in(page, "risk")
+    run_and_open(page, live_server, "spikes")
+    expect(page.get_by_test_id("reasons")).to_contain_text("shop-009")
+    expect(page.get_by_test_id("chart-spike")).to_have_attribute("data-rendered", "true")
+    expect(page.get_by_test_id("contexts")).to_contain_text("新注册账号")
+    expect(page.get_by_test_id("contexts")).to_contain_text("同一地区")
+    expect(page.get_by_test_id("members")).to_contain_text("new-59")
+
+
+def test_an_insider_shows_the_favours_and_the_shared_phone(live_server, demo, login_as, page, log_in):
+    """Eight staff approving claims from the office IP; one approves its partner's claims from a shared phone."""
+    send(live_server, login_as("admin"), [e.to_dict() for e in sorted(insider_events(T0), key=lambda e: e.time_ms)])
+    log_in(page, "risk")
+    run_and_open(page, live_server, "insider")
+    expect(page.get_by_test_id("reasons")).to_contain_text(f"{INSIDER} 的")
+    expect(page.get_by_test_id("reasons")).to_contain_text(f"次给了 {INSIDER_SHOP}")
+    expect(page.get_by_test_id("reasons")).to_contain_text("insider-phone")
+    expect(page.get_by_test_id("members")).to_contain_text(f"merchant-{INSIDER_SHOP}")
+    expect(page.get_by_test_id("finding-graph")).to_have_attribute("data-rendered", "true")
+
+
+def test_a_negative_review_crew_shows_the_shops_that_paid(live_server, demo, login_as, page, log_in):
+    """Three accounts on one phone, one stock complaint, nine shops paying; honest complainers and a critic beside."""
+    send(live_server, login_as("admin"), [e.to_dict() for e in sorted(extortion_events(T0), key=lambda e: e.time_ms)])
+    log_in(page, "risk")
+    run_and_open(page, live_server, "extortion")
+    expect(page.get_by_test_id("reasons")).to_contain_text("差评")
+    for account in EXTORTION_CREW:
+        expect(page.get_by_test_id("members")).to_contain_text(account)
+    expect(page.get_by_test_id("members")).to_contain_text("shop-010")
+    expect(page.get_by_test_id("finding-graph")).to_have_attribute("data-rendered", "true")
 
 
 def test_one_click_from_a_finding_to_a_case_with_notes_and_evidence(live_server, ring_sent, login_as, page, log_in):

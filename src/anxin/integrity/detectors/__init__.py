@@ -9,7 +9,18 @@ labels so rules can read ``label(actor, "ring_member")``.
 from anxin.integrity.detectors.finding import Finding, Member, Reason
 
 DETECTOR_LABELS = frozenset(
-    {"template_review", "ring_member", "dense_block", "lockstep", "cashback_channel", "brushing", "spike_buyer"}
+    {
+        "template_review",
+        "ring_member",
+        "dense_block",
+        "lockstep",
+        "cashback_channel",
+        "brushing",
+        "spike_buyer",
+        "insider_collusion",
+        "subsidy_farming",
+        "extortion_reviewer",
+    }
 )
 """Labels the batch detectors write; rules read them as ``label(actor, "ring_member")``."""
 

@@ -22,9 +22,10 @@ from anxin.errors import InvalidInput, NotFound
 from anxin.integrity.detectors import DETECTOR_LABELS
 from anxin.integrity.detectors.finding import Finding
 from anxin.integrity.events.schema import Event
-from anxin.integrity.findings.inputs import DETECTORS
+from anxin.integrity.findings.inputs import DETECTORS, RunContext
 from anxin.integrity.findings.models import DetectorRun, StoredFinding
 from anxin.integrity.journal import Journal, event_from_json
+from anxin.integrity.rules import service as rules
 from anxin.store.base import utcnow
 
 STATUSES = ("open", "confirmed", "dismissed")
@@ -52,7 +53,7 @@ def run_detector(
         )
     started = time.perf_counter()
     events = list(journal_events(journal, tenant)) if journal.exists() else []
-    findings = run_findings(events)
+    findings = run_findings(events, RunContext(rule_changes=rules.change_times(session)))
     run = DetectorRun(
         detector=detector,
         tenant=tenant,
@@ -126,11 +127,15 @@ def review(session: Session, finding_id: int, *, status: str, actor: auth.Princi
 
 
 def labels(session: Session) -> dict[str, frozenset[str]]:
-    """Label → account ids, from the findings that are current and not dismissed: what rules read."""
+    """Label → actor ids (accounts; staff for insider findings) of current, undismissed findings: what rules read.
+
+    Staff carry the label too, so a rule can hold the next override by a
+    flagged insider (``type == "staff_override" and label(actor, "insider_collusion")``).
+    """
     out: dict[str, set[str]] = {label: set() for label in DETECTOR_LABELS}
     for finding in list_findings(session, limit=1_000_000):
         if finding.status == "dismissed":
             continue
-        accounts = (m["id"] for m in finding.members if m["kind"] == "account")
+        accounts = (m["id"] for m in finding.members if m["kind"] in ("account", "staff"))
         out.setdefault(finding.label, set()).update(accounts)
     return {k: frozenset(v) for k, v in out.items()}

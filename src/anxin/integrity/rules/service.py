@@ -12,10 +12,13 @@ text, so "who wrote this rule and why" survives later edits of other rules.
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from anxin.audit import service as audit
+from anxin.audit.models import AuditEntry
 from anxin.auth import service as auth
 from anxin.errors import Conflict, InvalidInput, NotFound
 from anxin.integrity.detectors import DETECTOR_LABELS
@@ -112,6 +115,12 @@ def provenance(session: Session, version_id: int) -> list[RuleProvenance]:
 
 def with_status(session: Session, status: str) -> RulesetVersion | None:
     return session.scalar(select(RulesetVersion).where(RulesetVersion.status == status))
+
+
+def change_times(session: Session) -> tuple[int, ...]:
+    """When a ruleset went live (ms since the epoch), oldest first, from the audit log (re-activations included)."""
+    query = select(AuditEntry.at).where(AuditEntry.action == "rules.activate").order_by(AuditEntry.seq)
+    return tuple(int(at.replace(tzinfo=at.tzinfo or UTC).timestamp() * 1000) for at in session.scalars(query))
 
 
 def activate(session: Session, version_id: int, *, actor: auth.Principal) -> RulesetVersion:

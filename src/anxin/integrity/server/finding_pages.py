@@ -33,6 +33,8 @@ DETECTOR_LABELS = {
     "cashback": N_("Cashback channels"),
     "brushing": N_("Brushing in real purchases"),
     "spikes": N_("Sales spikes with context"),
+    "insider": N_("Insider collusion and subsidy farming"),
+    "extortion": N_("Professional negative reviewers"),
 }
 STATUS_LABELS = {"open": N_("open"), "confirmed": N_("confirmed"), "dismissed": N_("dismissed")}
 
