@@ -27,6 +27,7 @@ three hours, with 0–30 % genuine orders mixed in:
 
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import dataclass
 
@@ -62,7 +63,8 @@ def generate(
 ) -> SpikeStream:
     rng = random.Random(seed)
     shop_ids = [f"s{i:05d}" for i in range(shops)]
-    weights = [1 / (i + 1) ** 0.9 for i in range(shops)]
+    cum = list(itertools.accumulate(1 / (i + 1) ** 0.9 for i in range(shops)))  # cumulative: O(log n) draws
+    hour_cum = list(itertools.accumulate(_HOUR_WEIGHTS))
     price = {s: int(rng.lognormvariate(9, 0.8)) + 100 for s in shop_ids}
     regions = [f"10.{a}" for a in range(200)]
     region_weights = [1 / (i + 1) ** 0.7 for i in range(len(regions))]
@@ -112,12 +114,14 @@ def generate(
     for day in range(days):
         sale_day = day == days - 2
         for _ in range(orders_per_day):
-            hour = rng.choices(hours, _HOUR_WEIGHTS)[0]
-            honest_order(day * DAY_MS + hour * HOUR_MS + rng.randrange(HOUR_MS), rng.choices(shop_ids, weights)[0])
+            hour = rng.choices(hours, cum_weights=hour_cum)[0]
+            honest_order(
+                day * DAY_MS + hour * HOUR_MS + rng.randrange(HOUR_MS), rng.choices(shop_ids, cum_weights=cum)[0]
+            )
         if sale_day:  # 双11-style evening: every shop sells three times its usual
             for _ in range(orders_per_day // 3):
                 t = day * DAY_MS + 20 * HOUR_MS + rng.randrange(2 * HOUR_MS)
-                honest_order(t, rng.choices(shop_ids, weights)[0], discount=0.7)
+                honest_order(t, rng.choices(shop_ids, cum_weights=cum)[0], discount=0.7)
 
     for shop in planted_shops[bought : bought + promotions]:  # genuine promotions
         t0 = rng.randrange(2 * DAY_MS, (days - 1) * DAY_MS)

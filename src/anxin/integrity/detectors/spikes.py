@@ -144,9 +144,7 @@ class SpikeDetector:
             bucket = (o.time_ms + CHINA_OFFSET_MS) // HOUR_MS
             hours[o.shop][bucket] += 1
             by_hour_of_day[bucket % 24] += 1
-        first = min(o.time_ms for o in orders)
-        days = max(1.0, (max(o.time_ms for o in orders) - first) / DAY_MS)
-        spikes = self._spikes(hours, by_hour_of_day, days)
+        spikes = self._spikes(hours, by_hour_of_day)
         if not spikes:
             return []
         context = _Context(self, orders, created, refunded, spikes)
@@ -158,16 +156,20 @@ class SpikeDetector:
         findings.sort(key=lambda f: (-f.score, -f.size, f.members[0].id))
         return findings
 
-    def _spikes(self, hours, by_hour_of_day, days) -> list[tuple[str, list[int], dict[int, float]]]:
+    def _spikes(self, hours, by_hour_of_day) -> list[tuple[str, list[int], dict[int, float]]]:
         """(shop, consecutive spike hours, expected count per hour) for every spike.
 
         The hour-of-day profile comes from the *other* shops' orders (flat
-        when they are too few), so a shop's own spike does not raise its bar.
+        when they are too few), so a shop's own spike does not raise its bar;
+        its daily rate is over the days it has been trading in the batch
+        (at least one), so a shop that joined late is not judged by days it
+        did not exist.
         """
         out = []
         everyone = sum(by_hour_of_day.values())
         for shop, counts in sorted(hours.items()):
             total = sum(counts.values())
+            days = max(1.0, (max(counts) - min(counts) + 1) / 24)
             own = Counter()
             for bucket, x in counts.items():
                 own[bucket % 24] += x
