@@ -31,12 +31,13 @@ import math
 import random
 from dataclasses import dataclass
 
+from anxin.demo.streams import EventLog
+from anxin.demo.streams import shops as demo_shops
 from anxin.integrity.events.schema import Event
 
 MINUTE_MS = 60_000
 HOUR_MS = 3_600_000
 DAY_MS = 86_400_000
-START_MS = 1_767_196_800_000
 CATEGORY_QUERIES = ("智能锁", "指纹锁", "密码锁 家用", "smart lock", "防盗门锁", "猫眼锁", "人脸识别锁", "锁 包安装")
 
 
@@ -62,15 +63,9 @@ def generate(
 ) -> BrushingStream:
     rng = random.Random(seed)
     span = days * DAY_MS
-    shop_ids = [f"s{i:05d}" for i in range(shops)]
-    weights = [1 / (i + 1) ** 0.8 for i in range(shops)]
-    events: list[Event] = []
-    n = 0
-
-    def add(t: int, etype: str, actor: str, attrs: dict) -> None:
-        nonlocal n
-        events.append(Event(f"b{n}", START_MS + t, "demo", etype, actor, None, attrs))
-        n += 1
+    shop_ids, weights = demo_shops(shops)
+    log = EventLog("b")
+    events, add = log.events, log.add
 
     def visit(account: str, shop: str, query: str, t: int, dwells: list[int], buy: bool, review: tuple | None):
         """Search → item views → (order → review); ``review`` is (delay ms, rating) or None."""
@@ -82,7 +77,7 @@ def generate(
             t += dwell + rng.randrange(1_000, 10_000)
         if not buy:
             return
-        order = f"o{n}"
+        order = f"o{log.n}"
         add(
             t,
             "order_placed",

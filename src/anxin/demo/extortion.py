@@ -34,11 +34,12 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from anxin.demo.streams import EventLog
+from anxin.demo.streams import shops as demo_shops
 from anxin.integrity.events.schema import Event
 
 HOUR_MS = 3_600_000
 DAY_MS = 86_400_000
-START_MS = 1_767_196_800_000  # 2026-01-01 00:00 China time
 
 POSITIVE = ("好评", "不错", "质量很好", "物流很快", "很满意", "值得购买", "性价比高", "包装严实", "五星", "挺好的")
 NEGATIVE = (
@@ -80,23 +81,15 @@ def generate(
     """The stream; ``reviews`` honest reviews (each with its order) plus the look-alikes and the crews."""
     rng = random.Random(seed)
     span = days * DAY_MS
-    shop_ids = [f"s{i:05d}" for i in range(shops)]
-    weights = [1 / (i + 1) ** 0.8 for i in range(shops)]
-    events: list[Event] = []
-    n = 0
-
-    def add(t: int, etype: str, actor: str, attrs: dict, subject: str | None = None) -> str:
-        nonlocal n
-        eid = f"x{n}"
-        events.append(Event(eid, START_MS + t, "demo", etype, actor, subject, attrs))
-        n += 1
-        return eid
+    shop_ids, weights = demo_shops(shops)
+    log = EventLog("x")
+    events, add = log.events, log.add
 
     def context(buyer: str) -> dict:
         return {"device": f"dev-{buyer}", "ip": f"ip-{buyer}"}
 
     def buy(buyer: str, shop: str, t: int, ctx: dict) -> tuple[str, int]:
-        order, amount = f"o{n}", rng.randrange(1_000, 30_000)
+        order, amount = f"o{log.n}", rng.randrange(1_000, 30_000)
         add(t, "order_placed", buyer, {**ctx, "order": order, "shop": shop, "amount": amount}, order)
         if rng.random() < 0.3:
             add(t + rng.randrange(HOUR_MS, DAY_MS), "order_shipped", f"staff-{shop}", {"order": order, "shop": shop})

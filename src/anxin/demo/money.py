@@ -27,11 +27,12 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from anxin.demo.streams import EventLog
+from anxin.demo.streams import shops as demo_shops
 from anxin.integrity.events.schema import Event
 
 HOUR_MS = 3_600_000
 DAY_MS = 86_400_000
-START_MS = 1_767_196_800_000
 
 
 @dataclass(frozen=True)
@@ -53,18 +54,12 @@ def generate(
 ) -> MoneyStream:
     rng = random.Random(seed)
     span = days * DAY_MS
-    shop_ids = [f"s{i:05d}" for i in range(shops)]
-    weights = [1 / (i + 1) ** 0.8 for i in range(shops)]
-    events: list[Event] = []
-    n = 0
-
-    def add(t: int, etype: str, actor: str, attrs: dict, subject: str | None = None) -> None:
-        nonlocal n
-        events.append(Event(f"m{n}", START_MS + t, "demo", etype, actor, subject, attrs))
-        n += 1
+    shop_ids, weights = demo_shops(shops)
+    log = EventLog("m")
+    events, add = log.events, log.add
 
     def buy_and_praise(buyer: str, shop: str, t: int, rating: int = 5) -> tuple[str, int, int]:
-        order, amount = f"o{n}", rng.randrange(1_000, 30_000)
+        order, amount = f"o{log.n}", rng.randrange(1_000, 30_000)
         add(t, "order_placed", buyer, {"order": order, "shop": shop, "amount": amount}, order)
         t_review = t + rng.randrange(HOUR_MS, 3 * DAY_MS)
         add(t_review, "review", buyer, {"order": order, "shop": shop, "rating": rating}, order)

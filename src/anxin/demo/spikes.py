@@ -31,12 +31,13 @@ import itertools
 import random
 from dataclasses import dataclass
 
+from anxin.demo.streams import EventLog
+from anxin.demo.streams import shops as demo_shops
 from anxin.integrity.events.schema import Event
 
 MINUTE_MS = 60_000
 HOUR_MS = 3_600_000
 DAY_MS = 86_400_000
-START_MS = 1_767_196_800_000  # 2026-01-01 00:00 China time
 _HOUR_WEIGHTS = [1, 1, 1, 1, 1, 1, 2, 3, 5, 6, 7, 8, 9, 7, 6, 6, 6, 7, 8, 10, 11, 10, 6, 3]
 CONTEXTS = ("new_accounts", "linked_accounts", "one_region", "discount_refund")
 
@@ -62,8 +63,8 @@ def generate(
     promotions: int = 30,
 ) -> SpikeStream:
     rng = random.Random(seed)
-    shop_ids = [f"s{i:05d}" for i in range(shops)]
-    cum = list(itertools.accumulate(1 / (i + 1) ** 0.9 for i in range(shops)))  # cumulative: O(log n) draws
+    shop_ids, weights = demo_shops(shops, 0.9)
+    cum = list(itertools.accumulate(weights))  # cumulative weights: O(log n) draws
     hour_cum = list(itertools.accumulate(_HOUR_WEIGHTS))
     price = {s: int(rng.lognormvariate(9, 0.8)) + 100 for s in shop_ids}
     regions = [f"10.{a}" for a in range(200)]
@@ -74,13 +75,8 @@ def generate(
     planted_shops = rng.sample(shop_ids[30:], bought + promotions + 3)
     local_shops = set(shop_ids[100:120]) | set(planted_shops[bought + promotions :])
     local_region = {s: rng.choice(regions) for s in sorted(local_shops)}
-    events: list[Event] = []
-    n = 0
-
-    def add(t: int, etype: str, actor: str, attrs: dict) -> None:
-        nonlocal n
-        events.append(Event(f"k{n}", START_MS + t, "demo", etype, actor, None, attrs))
-        n += 1
+    log = EventLog("k")
+    events, add = log.events, log.add
 
     def honest_context(i: int) -> dict:
         if i in campus:
@@ -94,7 +90,7 @@ def generate(
         }
 
     def order(t: int, who: str, shop: str, amount: int, ctx: dict, refund_after: int | None = None) -> None:
-        oid = f"o{n}"
+        oid = f"o{log.n}"
         add(t, "order_placed", who, {"shop": shop, "order": oid, "amount": amount, **ctx})
         if refund_after is not None:
             add(t + refund_after, "refund", who, {"shop": shop, "order": oid, "amount": amount})

@@ -35,12 +35,13 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from anxin.demo.streams import START_MS, EventLog
+from anxin.demo.streams import shops as demo_shops
 from anxin.integrity.events.schema import Event
 
 MINUTE_MS = 60_000
 HOUR_MS = 3_600_000
 DAY_MS = 86_400_000
-START_MS = 1_767_196_800_000
 OFFICE_IP = "10.8.0.1"
 
 
@@ -71,23 +72,15 @@ def generate(
     rng = random.Random(seed)
     span = days * DAY_MS
     promotion, new_programme = round(days / 3) * DAY_MS, round(days * 0.63) * DAY_MS
-    shop_ids = [f"s{i:05d}" for i in range(shops)]
-    weights = [1 / (i + 1) ** 0.9 for i in range(shops)]
+    shop_ids, weights = demo_shops(shops, 0.9)
     merchants = {s: [f"m{i:05d}-{k}" for k in range(rng.choice((1, 1, 2)))] for i, s in enumerate(shop_ids)}
     staff_ids = [f"staff-{i:03d}" for i in range(staff)]
     workload = [rng.uniform(0.5, 1.5) for _ in staff_ids]
     own_account = {p: f"u{rng.randrange(buyers):06d}" for p in staff_ids}  # their own shopping account
     kams = dict(zip(shop_ids[:key_accounts], rng.sample(staff_ids, key_accounts), strict=True))
     refunders = set(rng.sample(shop_ids[key_accounts:], high_refund_shops))
-    events: list[Event] = []
-    n = 0
-
-    def add(t: int, etype: str, actor: str, attrs: dict, subject: str | None = None) -> str:
-        nonlocal n
-        eid = f"e{n}"
-        events.append(Event(eid, START_MS + t, "demo", etype, actor, subject, attrs))
-        n += 1
-        return eid
+    log = EventLog("e")
+    events, add = log.events, log.add
 
     def merchant_ctx(shop: str, account: str) -> dict:
         ip = OFFICE_IP if rng.random() < 0.05 else f"mip-{shop}"  # merchants visit the platform's service centre
@@ -119,7 +112,7 @@ def generate(
             )
 
     def order(buyer: str, shop: str, t: int, *, refund: float, deliver: float = 0.97) -> tuple[str, int]:
-        oid, amount = f"o{n}", rng.randrange(1_000, 50_000)
+        oid, amount = f"o{log.n}", rng.randrange(1_000, 50_000)
         ctx = {"device": f"ud-{buyer}", "ip": f"uip-{int(buyer[1:]) % (buyers // 3 + 1)}"}
         add(t, "order_placed", buyer, {"order": oid, "shop": shop, "amount": amount, **ctx}, oid)
         add(t + rng.randrange(MINUTE_MS, 30 * MINUTE_MS), "order_paid", buyer, {"order": oid, "shop": shop,
@@ -187,7 +180,7 @@ def generate(
             oid, amount = order(f"u{rng.randrange(buyers):06d}", shop, t, refund=0.05)
             claim(t + rng.randrange(HOUR_MS, DAY_MS), shop, oid, amount * rng.randrange(20, 60) // 100, person)
         for _ in range(favours - approvals):  # the partner's blocked payouts and orders, overridden to allow
-            attrs = {"decision": f"d-x{n}", "new_action": "allow", "beneficiary": partner_account, "shop": shop,
+            attrs = {"decision": f"d-x{log.n}", "new_action": "allow", "beneficiary": partner_account, "shop": shop,
                      "reason": "商家申诉", **staff_ctx(person)}  # fmt: skip
             add(rng.randrange(span), "staff_override", person, attrs)
         link = rng.choice(("device", "ip", "transfer", "transfer_via"))
