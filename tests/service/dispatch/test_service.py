@@ -10,6 +10,7 @@ from anxin.clocks.zones import CHINA
 from anxin.demo.network import create_demo_network
 from anxin.demo.tickets import create_demo_tickets
 from anxin.errors import Forbidden
+from anxin.integrity.credit import service as credit
 from anxin.privacy.crypto import KeyRing
 from anxin.service.dispatch import service as dispatch
 from anxin.service.technicians.models import Technician
@@ -55,3 +56,18 @@ def test_nobody_on_shift_on_sunday_leaves_everything_waiting(db, waiting, princi
 def test_platform_staff_must_pick_a_brand(db, waiting, principal):
     with pytest.raises(Forbidden):
         dispatch.auto_dispatch(db, actor=principal("admin"), now=TUESDAY_10AM)
+
+
+def test_the_optimizer_sees_each_technicians_credit(db, waiting, principal):
+    """A technician with warranty re-repairs on record enters the problem with lower credit than the rest."""
+    brand_id = principal("antu-dispatch").brand_id
+    problem, *_ = dispatch.build_problem(db, brand_id=brand_id, now=TUESDAY_10AM)
+    before = {t.id: t.credit for t in problem.technicians}
+    careless = sorted(before)[0]
+    for n in range(3):
+        credit.record(db, kind="technician", subject_id=careless, item="rerepair", points=-8,
+                      reason=f"保修期内返修 #{n}", actor_id=None)  # fmt: skip
+    db.flush()
+    problem, *_ = dispatch.build_problem(db, brand_id=brand_id, now=TUESDAY_10AM)
+    after = {t.id: t.credit for t in problem.technicians}
+    assert after[careless] < before[careless] and all(after[t] == before[t] for t in before if t != careless)

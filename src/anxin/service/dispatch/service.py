@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from anxin.auth import service as auth
 from anxin.clocks.zones import CHINA
 from anxin.errors import Forbidden
+from anxin.integrity.credit import service as credit
 from anxin.regions.gazetteer import default_gazetteer
 from anxin.service.dispatch.optimizer import Job, Plan, Problem, Technician, solve
 from anxin.service.stations.models import Station, StationCoverage
@@ -106,6 +107,7 @@ def build_problem(
                 shift=(open_, close),
                 available_at=start,
                 territory=_territory(session, row),
+                credit=credit.credit(session, kind="technician", subject_id=str(row.id)).score,
             )
         )
         rows[str(row.id)] = row

@@ -4,6 +4,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from anxin.service.dispatch.optimizer import EuclideanTravel, Job, Plan, Problem, Technician, solve, violations
+from anxin.service.dispatch.optimizer.insertion import best_insertion
 
 from .conftest import brute_force, problems
 
@@ -158,3 +159,23 @@ def test_on_call_technician_is_kept_for_urgent_work():
     assert solve(both, **FAST).assignment == {"booked": "regular", "urgent": "standby"}
     only_standby = Problem([booked], techs[:1], EuclideanTravel())
     assert solve(only_standby, **FAST).assignment == {"booked": "standby"}  # nobody else can
+
+
+def test_higher_credit_wins_a_similar_drive_but_not_a_much_longer_one():
+    """credit_km = 5: forty points less credit weigh as 2 km more per job."""
+    low, high = Technician("low", (0, 0), shift=(0, 500), credit=60), Technician("high", (1, 0), shift=(0, 500))
+    near_low = Job("j", (0.4, 0), window=(0, 200))  # 0.4 km from low, 0.6 km from high
+    assert solve(Problem([near_low], [low, high], EuclideanTravel()), **FAST).assignment == {"j": "high"}
+    far = Technician("high", (10, 0), shift=(0, 500))  # now 9.5 km more for the better-rated one
+    plan = solve(Problem([near_low], [low, far], EuclideanTravel()), **FAST)
+    assert plan.assignment == {"j": "low"} and "credit 60" in plan.visit("j").why
+    neutral = Problem([near_low], [low, high], EuclideanTravel(), credit_km=0)
+    assert solve(neutral, **FAST).assignment == {"j": "low"}  # without the preference the nearer one goes
+    with pytest.raises(ValueError, match="credit=120"):
+        Technician("x", (0, 0), credit=120)
+
+
+def test_live_insertion_prefers_credit_the_same_way():
+    low, high = Technician("low", (0, 0), shift=(0, 500), credit=50), Technician("high", (1, 0), shift=(0, 500))
+    problem = Problem([Job("j", (0.4, 0), window=(0, 200))], [low, high], EuclideanTravel())
+    assert best_insertion(problem, {}, problem.job("j"), {})[1] == "high"  # 0.6 km vs 0.4 km + 2.5 km

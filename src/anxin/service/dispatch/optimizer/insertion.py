@@ -27,9 +27,6 @@ from .problem import Job, Problem, Technician
 ON_CALL_KM = 1e6
 """Added to the cost of giving an on-call technician a job without a deadline (any real detour is less)."""
 
-ON_CALL_KM = 1e6
-"""Added to the cost of giving an on-call technician a job without a deadline (any real detour is less)."""
-
 
 def route_feasible(problem: Problem, tech: Technician, seq: Sequence[str]) -> bool:
     """The same rules as ``plan.timed_route`` without building visits (hot loop of insertion)."""
@@ -82,6 +79,7 @@ def best_insertion(
             continue
         # On-call technicians take jobs without a deadline only when nobody else can.
         reserve = ON_CALL_KM if tech.on_call and job.deadline is None else 0.0
+        reserve += problem.credit_surcharge_km(tech)
         for pos in range(locked.get(tech.id, 0), len(seq) + 1):
             cost = _added_km(problem, tech, seq, pos, job.id) + reserve
             if best is not None and cost >= best[0]:

@@ -50,14 +50,18 @@ class Visit:
     pinned: bool = False
     note: str | None = None
     """Anything the dispatcher must know, e.g. a waived SLA deadline."""
+    credit: float = 100.0
+    """The technician's credit score when the plan was made."""
 
     @property
     def why(self) -> str:
-        """One line a dispatcher reads on the board: skill, distance, load."""
+        """One line a dispatcher reads on the board: skill, distance, load, credit."""
         parts = ["pinned by the dispatcher"] if self.pinned else []
         parts.append(f"skills {', '.join(self.skills)} ✓" if self.skills else "no special skill needed")
         parts.append(f"{self.km:.1f} km / {self.minutes:.0f} min from the previous stop")
         parts.append(f"load {self.load}/{self.capacity}")
+        if self.credit < 100:
+            parts.append(f"credit {self.credit:.0f}")
         if self.note:
             parts.append(self.note)
         return "; ".join(parts)
@@ -180,6 +184,7 @@ def timed_route(problem: Problem, tech: Technician, job_ids: Sequence[str]) -> t
                 skills=tuple(sorted(job.skills)),
                 pinned=job.pinned == tech.id,
                 note=note,
+                credit=tech.credit,
             )
         )
         t, at = end, node

@@ -130,6 +130,10 @@ class Technician:
         on_call: kept free for urgent work (jobs with an SLA deadline): the
             optimizer and the baseline give them other jobs only when nobody
             else can take them.
+        credit: credit score 0–100 (信用, from penalties, inspections, upheld
+            complaints and re-repairs). Soft: each job given to a technician
+            costs ``Problem.credit_km × (100 − credit) / 100`` km more, so of two
+            technicians with a similar drive the better-rated one goes.
     """
 
     id: str
@@ -141,10 +145,13 @@ class Technician:
     available_at: float | None = None
     territory: frozenset[str] | None = None
     on_call: bool = False
+    credit: float = 100.0
 
     def __post_init__(self) -> None:
         if not str(self.id):
             raise ValueError("Technician.id must be a non-empty string")
+        if not (math.isfinite(self.credit) and 0 <= self.credit <= 100):
+            raise ValueError(f"technician {self.id}: credit={self.credit} must be a score from 0 to 100")
         object.__setattr__(self, "position", _point(self.position, f"technician {self.id} position"))
         home = self.position if self.home is None else _point(self.home, f"technician {self.id} home")
         object.__setattr__(self, "home", home)
@@ -174,6 +181,8 @@ class Problem:
     jobs: tuple[Job, ...]
     technicians: tuple[Technician, ...]
     travel: Travel = field(default_factory=HaversineTravel)
+    credit_km: float = 5.0
+    """Extra km a job costs per 100 points of credit a technician lacks (0 turns the preference off)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "jobs", tuple(self.jobs))
@@ -189,8 +198,14 @@ class Problem:
                 raise ValueError(
                     f"job {job.id} is pinned to unknown technician {job.pinned!r}; add the technician or clear the pin"
                 )
+        if not (math.isfinite(self.credit_km) and self.credit_km >= 0):
+            raise ValueError(f"credit_km={self.credit_km} must be ≥ 0 km")
         if not isinstance(self.travel, Travel):
             raise ValueError("travel must have a matrices(origins, destinations) method; see travel.Travel")
+
+    def credit_surcharge_km(self, tech: Technician) -> float:
+        """What giving ``tech`` one job costs beyond the drive, for credit below 100."""
+        return self.credit_km * (100.0 - tech.credit) / 100.0
 
     @cached_property
     def job_index(self) -> dict[str, int]:

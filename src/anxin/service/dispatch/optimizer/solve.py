@@ -250,24 +250,29 @@ class _Model:
         locations = [Location(*problem.points[n]) for n in nodes]
         depots = [Depot(location=i) for i in range(n_depots)]
 
-        # Profiles: one per distinct (forbidden jobs, on call) pair. On-call technicians pay a surcharge of
-        # more than any detour on every job without an SLA deadline, so booked work goes to them only when nobody
-        # else can take it and they stay free for urgent jobs.
+        # Profiles: one per distinct (forbidden jobs, on call, credit surcharge). On-call technicians pay a
+        # surcharge of more than any detour on every job without an SLA deadline, so booked work goes to them only
+        # when nobody else can take it and they stay free for urgent jobs. Lower credit adds its surcharge to
+        # every job (capped at half a detour, so a prize still covers it).
         booked = [n_depots + k for k, jid in enumerate(job_ids) if problem.job(jid).deadline is None]
-        profile_of: dict[tuple[frozenset[int], bool], int] = {}
+        every_job = list(range(n_depots, n_depots + len(job_ids)))
+        profile_of: dict[tuple[frozenset[int], bool, int], int] = {}
         dists, durs = [], []
         groups: dict[tuple, list[str]] = defaultdict(list)
         for tech in problem.technicians:
             forbidden = frozenset(k for k, jid in enumerate(job_ids) if not problem.allowed(tech, problem.job(jid)))
-            pkey = (forbidden, tech.on_call)
+            surcharge = min(_up(problem.credit_surcharge_km(tech)), detour // 2)
+            pkey = (forbidden, tech.on_call, surcharge)
             if pkey not in profile_of:
                 profile_of[pkey] = len(dists)
                 d, u = dist.copy(), dur.copy()
                 if tech.on_call and booked:
                     d[:, booked] += detour
+                if surcharge:
+                    d[:, every_job] += surcharge
                 cols = [n_depots + k for k in forbidden]
                 u[:, cols] = blocked
-                for c in (*cols, *booked):
+                for c in (*cols, *booked, *every_job):
                     d[c, c] = u[c, c] = 0
                 dists.append(d)
                 durs.append(u)
