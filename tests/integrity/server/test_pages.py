@@ -276,6 +276,28 @@ def test_one_click_from_a_finding_to_a_case_with_notes_and_evidence(live_server,
     assert download.value.suggested_filename.endswith("-evidence.zip")
 
 
+def test_the_review_queue_shows_who_has_a_case_and_when_it_is_due(live_server, ring_sent, login_as, page, log_in):
+    risk = login_as("risk")
+    with httpx.Client(base_url=live_server.url, cookies={"anxin_session": risk.cookie}) as r:
+        r.post("/api/detectors/rings/run", json={}, headers={"X-CSRF-Token": risk.csrf})
+        [finding] = r.get("/api/findings").json()
+    log_in(page, "risk")
+    page.goto(f"{live_server.url}/risk/findings/{finding['id']}")
+    page.get_by_test_id("open-case").click()
+    expect(page.get_by_test_id("case-owner")).to_contain_text("截止")
+    page.get_by_test_id("assignee").fill("antu-dispatch")  # not an analyst: refused, nothing changed
+    page.get_by_test_id("case-form").get_by_role("button").click()
+    expect(page.get_by_test_id("error")).to_contain_text("不能处理案件")
+    page.get_by_test_id("assignee").fill("risk")
+    page.get_by_test_id("case-form").get_by_role("button").click()
+    page.goto(f"{live_server.url}/risk/cases")
+    row = page.get_by_test_id("cases").locator("tbody tr").first
+    expect(row).to_contain_text("rings")
+    expect(row).not_to_contain_text("—")  # it has an assignee now
+    page.get_by_test_id("mine").click()
+    expect(page.get_by_test_id("cases").locator("tbody tr")).to_have_count(1)
+
+
 def test_a_penalty_shows_on_the_public_credit_page(live_server, demo, page, log_in):
     log_in(page, "risk")
     page.goto(f"{live_server.url}/risk/penalties")

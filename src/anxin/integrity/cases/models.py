@@ -11,7 +11,11 @@ from anxin.store.base import Base, UtcDateTime, utcnow
 
 
 class Case(Base):
-    """``status``: ``open`` → ``investigating`` → ``closed`` (reopenable)."""
+    """``status``: ``open`` → ``investigating`` → ``closed`` (reopenable).
+
+    ``due_at``: when the review queue expects the next step (triage of an open
+    case, a decision on one under investigation); None once closed.
+    """
 
     __tablename__ = "integrity_cases"
 
@@ -22,6 +26,7 @@ class Case(Base):
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
 
 
 class CaseItem(Base):

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from anxin.audit import service as audit
 from anxin.auth import service as auth
 from anxin.auth.models import User
+from anxin.auth.permissions import Permission, Role, allowed
 from anxin.clocks.zones import CHINA
 from anxin.errors import Conflict, InvalidInput, NotFound
 from anxin.integrity.cases.bundle import BundleItem, write_bundle
@@ -32,6 +33,8 @@ from anxin.store.base import utcnow
 from anxin.uploads.store import stored_path
 
 STATUSES = ("open", "investigating", "closed")
+DUE_WITHIN_MINUTES = {"open": 9 * 60, "investigating": 5 * 9 * 60}
+"""The review queue's SLA on the reports' business calendar: triage within a business day, a decision within five."""
 MAX_EVENTS_PER_ACCOUNT = 10_000
 
 
@@ -49,6 +52,35 @@ def list_cases(session: Session, *, status: str | None = None, limit: int = 200)
     return list(session.scalars(query))
 
 
+def queue(session: Session, *, assignee_id: int | None = None, limit: int = 200) -> list[Case]:
+    """Cases waiting for a step, the most urgent first: what an analyst works through."""
+    query = select(Case).where(Case.status != "closed").order_by(Case.due_at, Case.id).limit(limit)
+    if assignee_id is not None:
+        query = query.where(Case.assignee_id == assignee_id)
+    return list(session.scalars(query))
+
+
+def due_after(status: str, start: datetime) -> datetime | None:
+    """When a case entering ``status`` at ``start`` is due for its next step (None for closed)."""
+    minutes = DUE_WITHIN_MINUTES.get(status)
+    return None if minutes is None else reports.business_calendar().add(start, minutes)
+
+
+def assign(session: Session, case_id: int, *, username: str, actor: auth.Principal) -> Case:
+    """Give the case to an analyst (one with the case permission)."""
+    case = get_case(session, case_id)
+    user = auth.get_user_by_username(session, username=username.strip())
+    if user is None or not allowed(Role(user.role), Permission.cases_manage):
+        raise InvalidInput(f"{username!r} is not an analyst who can work cases", message_zh="该用户不能处理案件")
+    case.assignee_id = user.id
+    case.updated_at = utcnow()
+    session.flush()
+    audit.record(
+        session, actor_id=actor.user_id, action="case.assign", subject=f"case:{case.id}", detail={"to": user.username}
+    )
+    return case
+
+
 def open_from_finding(session: Session, finding_id: int, *, actor: auth.Principal) -> Case:
     """A new case holding this finding; a finding already in a case returns that case instead."""
     finding = findings.get_finding(session, finding_id)
@@ -58,7 +90,9 @@ def open_from_finding(session: Session, finding_id: int, *, actor: auth.Principa
     if existing is not None:
         return existing
     reason = finding.reasons[0]["text"] if finding.reasons else finding.kind
-    case = Case(title=f"{finding.detector} #{finding.id}: {reason}"[:256], created_by=actor.user_id)
+    now = utcnow()
+    case = Case(title=f"{finding.detector} #{finding.id}: {reason}"[:256], created_by=actor.user_id,
+                created_at=now, updated_at=now, due_at=due_after("open", now))  # fmt: skip
     session.add(case)
     session.flush()
     session.add(CaseItem(case_id=case.id, kind="finding", ref=str(finding_id), added_by=actor.user_id))
@@ -77,7 +111,9 @@ def open_from_report(session: Session, report_id: int, *, actor: auth.Principal)
     report = reports.get_report(session, report_id)
     if report.case_id is not None:
         return get_case(session, report.case_id)
-    case = Case(title=f"举报 {report.number}: {report.target}"[:256], created_by=actor.user_id)
+    now = utcnow()
+    case = Case(title=f"举报 {report.number}: {report.target}"[:256], created_by=actor.user_id,
+                created_at=now, updated_at=now, due_at=due_after("open", now))  # fmt: skip
     session.add(case)
     session.flush()
     session.add(CaseItem(case_id=case.id, kind="report", ref=str(report.id), added_by=actor.user_id))
@@ -135,9 +171,12 @@ def set_status(session: Session, case_id: int, *, status: str, actor: auth.Princ
     if status not in STATUSES:
         raise InvalidInput(f"status must be one of {', '.join(STATUSES)}", message_zh="状态无效")
     case = get_case(session, case_id)
+    now = utcnow()
+    if status != case.status:
+        case.due_at = due_after(status, now)
     case.status = status
     case.assignee_id = case.assignee_id or actor.user_id
-    case.updated_at = utcnow()
+    case.updated_at = now
     session.flush()
     audit.record(
         session, actor_id=actor.user_id, action="case.status", subject=f"case:{case.id}", detail={"status": status}

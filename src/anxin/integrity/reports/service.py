@@ -36,6 +36,11 @@ ABUSE_WINDOW = timedelta(days=30)
 MAX_FILES = 5
 
 
+def business_calendar() -> BusinessCalendar:
+    """The risk team's working week (Mon–Fri 09:00–18:00 China time): reports and cases are due on it."""
+    return BusinessCalendar(BUSINESS_HOURS)
+
+
 def _hash(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()
 
@@ -72,7 +77,7 @@ def submit(
         tracking=(tracking or "").strip()[:64] or None,
         files=[{"sha256": f.sha256, "type": f.content_type, "size": f.size} for f in files or []],
         reporter_id=reporter.user_id if reporter else None, reporter_address=address, created_at=now,
-        answer_due=BusinessCalendar(BUSINESS_HOURS).add(now, ANSWER_WITHIN_MINUTES),
+        answer_due=business_calendar().add(now, ANSWER_WITHIN_MINUTES),
     )  # fmt: skip
     session.add(report)
     session.flush()

@@ -6,14 +6,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
+from sqlalchemy import select
 
 from anxin.api.deps import SessionDep, get_locale
 from anxin.auth import service as auth
 from anxin.auth.guard import Allow
+from anxin.auth.models import User
 from anxin.auth.permissions import Permission
+from anxin.clocks.zones import CHINA
 from anxin.errors import AnxinError
 from anxin.integrity.cases import service as cases
 from anxin.integrity.server.live import publish_labels, runtime_of
+from anxin.store.base import utcnow
 from anxin.text import N_
 from anxin.web.forms import FormData
 from anxin.web.templating import render
@@ -26,9 +30,22 @@ CASE_STATUS_LABELS = {"open": N_("open"), "investigating": N_("investigating"), 
 
 
 @router.get("/risk/cases")
-def cases_page(request: Request, session: SessionDep, _caller: RiskViewer):
-    context = {"cases": cases.list_cases(session), "status_labels": CASE_STATUS_LABELS}
+def cases_page(request: Request, session: SessionDep, caller: RiskViewer, mine: bool = False):
+    """The review queue (most urgent first, overdue flagged), then the closed cases."""
+    context = {
+        "queue": cases.queue(session, assignee_id=caller.user_id if mine else None),
+        "closed": cases.list_cases(session, status="closed", limit=50),
+        "names": _analyst_names(session),
+        "now": utcnow(),
+        "china": CHINA,
+        "mine": mine,
+        "status_labels": CASE_STATUS_LABELS,
+    }
     return render(request, "risk_cases.html", context)
+
+
+def _analyst_names(session) -> dict[int, str]:
+    return {user_id: name for user_id, name in session.execute(select(User.id, User.display_name))}
 
 
 @router.post("/risk/findings/{finding_id}/case")
@@ -46,6 +63,9 @@ def _case_context(session, case_id: int, **extra):
         "accounts": cases.accounts_of(found),
         "decisions": [i for i in cases.items(session, case_id) if i.kind == "decision"],
         "notes": cases.notes(session, case_id),
+        "names": _analyst_names(session),
+        "now": utcnow(),
+        "china": CHINA,
         "status_labels": CASE_STATUS_LABELS,
         "error": None,
         **extra,
@@ -63,8 +83,10 @@ def case_page(request: Request, case_id: int, session: SessionDep, _caller: Risk
 
 @router.post("/risk/cases/{case_id}")
 def case_action(request: Request, case_id: int, session: SessionDep, caller: CaseManager, form: FormData):
-    """A note, a status change, or a decision (tenant/event id) added to the case."""
+    """A note, a status change, an assignee, or a decision (tenant/event id) added to the case."""
     try:
+        if form.get("assignee", "").strip():
+            cases.assign(session, case_id, username=form["assignee"], actor=caller)
         if form.get("note", "").strip():
             cases.add_note(session, case_id, text=form["note"], actor=caller)
         if form.get("status"):
