@@ -33,6 +33,7 @@ _EXTRA: dict[Role, list[NavItem]] = {
     Role.brand_admin: [
         *_TICKETS,
         NavItem("/brand/network", N_("Service network")),
+        NavItem("/brand/penalties", N_("Penalties and appeals")),
         NavItem("/analytics", N_("Analytics")),
         NavItem("/hotline/registry", N_("Hotline registry")),
         NavItem("/accounts", N_("Accounts and API keys")),

@@ -60,6 +60,7 @@ class Permission(StrEnum):
     findings_manage = "findings:manage"
     cases_manage = "cases:manage"
     penalties_manage = "penalties:manage"
+    penalties_appeal = "penalties:appeal"
     reports_manage = "reports:manage"
     page_consumer = "page:consumer"
     page_agent = "page:agent"
@@ -105,6 +106,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.findings_manage: frozenset({Role.risk_analyst}),
     Permission.cases_manage: frozenset({Role.risk_analyst}),
     Permission.penalties_manage: frozenset({Role.risk_analyst}),
+    Permission.penalties_appeal: frozenset({Role.brand_admin}),
     Permission.reports_manage: frozenset({Role.risk_analyst}),
     Permission.page_consumer: _EVERYONE,
     Permission.page_agent: frozenset({Role.agent, Role.brand_admin}),
@@ -175,6 +177,7 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.findings_manage: N_("Run detectors and review their findings"),
     Permission.cases_manage: N_("Open and work cases, export evidence"),
     Permission.penalties_manage: N_("Impose penalties and review appeals"),
+    Permission.penalties_appeal: N_("Appeal penalties on your own technicians"),
     Permission.reports_manage: N_("Triage and answer consumer reports"),
     Permission.page_consumer: N_("Consumer pages"),
     Permission.page_agent: N_("Intake desk"),

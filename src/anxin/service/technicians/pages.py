@@ -1,4 +1,8 @@
-"""The brand admin's network page: stations with their coverage, and technicians with skills and shifts."""
+"""The brand admin's pages: the network (stations with coverage, technicians with skills and shifts) and penalties.
+
+A penalty on one of the brand's technicians can be appealed here before its
+deadline; a risk analyst other than the one who imposed it decides.
+"""
 
 from __future__ import annotations
 
@@ -12,18 +16,22 @@ from anxin.api.deps import SessionDep, get_locale
 from anxin.auth import service as auth
 from anxin.auth.guard import Allow
 from anxin.auth.permissions import Permission
+from anxin.clocks.zones import CHINA
 from anxin.errors import AnxinError, InvalidInput
+from anxin.integrity.server.credit_pages import PENALTY_LABELS, PENALTY_STATUS
 from anxin.regions import service as regions
 from anxin.service.stations import service as stations
 from anxin.service.stations.schemas import StationCreate
 from anxin.service.technicians import service as technicians
 from anxin.service.technicians.schemas import TechnicianCreate
+from anxin.store.base import utcnow
 from anxin.web.forms import FormData
 from anxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
 NetworkManager = Annotated[auth.Principal, Depends(Allow(Permission.network_manage))]
+Appealer = Annotated[auth.Principal, Depends(Allow(Permission.penalties_appeal))]
 
 
 def _network_page(
@@ -125,3 +133,30 @@ def add_technician(request: Request, session: SessionDep, caller: NetworkManager
         session.rollback()
         return _network_page(request, session, caller, error=_message(request, exc), values=form, status=422)
     return RedirectResponse("/brand/network", status_code=303)
+
+
+def _penalties_page(request: Request, session, caller: auth.Principal, *, error: str | None = None, status: int = 200):
+    context = {
+        "rows": technicians.penalties_of_brand(session, viewer=caller),
+        "levels": PENALTY_LABELS,
+        "statuses": PENALTY_STATUS,
+        "now": utcnow(),
+        "china": CHINA,
+        "error": error,
+    }
+    return render(request, "brand_penalties.html", context, status=status)
+
+
+@router.get("/brand/penalties")
+def penalties_page(request: Request, session: SessionDep, caller: Appealer):
+    return _penalties_page(request, session, caller)
+
+
+@router.post("/brand/penalties/{penalty_id}/appeal")
+def appeal_penalty(request: Request, penalty_id: int, session: SessionDep, caller: Appealer, form: FormData):
+    try:
+        technicians.appeal_for_technician(session, penalty_id, text=form.get("text", ""), actor=caller)
+    except AnxinError as err:
+        session.rollback()
+        return _penalties_page(request, session, caller, error=err.localized(get_locale(request)), status=err.status)
+    return RedirectResponse("/brand/penalties", status_code=303)

@@ -1,4 +1,4 @@
-"""Technician use cases and who covers a region. Services never commit.
+"""Technician use cases, who covers a region, and the brand's side of its technicians' penalties. Services never commit.
 
 A technician serves the home station's coverage plus any extra territory.
 """
@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from anxin.auth import service as auth
 from anxin.auth.permissions import Role
 from anxin.errors import Conflict, Forbidden, InvalidInput, NotFound
+from anxin.integrity.credit import service as credit
+from anxin.integrity.credit.models import Penalty
 from anxin.regions.codes import ancestors_and_self, service_area_code
 from anxin.service.stations import service as stations
 from anxin.service.stations.models import StationCoverage
@@ -99,3 +101,23 @@ def covering_technicians(session: Session, *, region_code: str, viewer: auth.Pri
     if viewer.brand_id is not None:
         query = query.where(Technician.brand_id == viewer.brand_id)
     return list(session.scalars(query))
+
+
+def penalties_of_brand(session: Session, *, viewer: auth.Principal) -> list[tuple[Technician, Penalty]]:
+    """Every penalty on the viewer's technicians, newest first: what a brand admin may appeal."""
+    mine = {str(t.id): t for t in list_technicians(session, viewer=viewer)}
+    found = [(mine[p.subject_id], p) for p in credit.penalties(session, kind="technician") if p.subject_id in mine]
+    return sorted(found, key=lambda tp: tp[1].created_at, reverse=True)
+
+
+def appeal_for_technician(session: Session, penalty_id: int, *, text: str, actor: auth.Principal) -> Penalty:
+    """The brand appeals a penalty on one of its own technicians (an analyst other than the imposer decides).
+
+    Raises:
+        NotFound: the penalty is not on one of the caller's technicians (other brands' penalties stay invisible).
+    """
+    penalty = credit.get_penalty(session, penalty_id)
+    if penalty.subject_kind != "technician" or not penalty.subject_id.isdigit():
+        raise NotFound(f"penalty {penalty_id} is not on one of your technicians", message_zh="没有该处罚")
+    get_technician(session, technician_id=int(penalty.subject_id), viewer=actor)  # NotFound for other brands
+    return credit.appeal(session, penalty_id, text=text, actor=actor)
