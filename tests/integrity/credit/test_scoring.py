@@ -6,7 +6,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from anxin.integrity.credit.scoring import BASE, DAY_MS, CreditItem, level_of, score
+from anxin.integrity.credit.scoring import (
+    BASE,
+    DAY_MS,
+    MAX_CLEAN_MONTHS,
+    MONTH_MS,
+    CreditItem,
+    clean_months,
+    level_of,
+    score,
+)
 
 KINDS = ["finding", "penalty", "inspection", "report", "complaint", "sla_breach", "rerepair", "clean_month"]
 items_strategy = st.lists(
@@ -57,3 +66,22 @@ def test_bad_items_are_refused():
         CreditItem("gossip", -5, 0, "x")
     with pytest.raises(ValueError, match="finite"):
         CreditItem("penalty", float("inf"), 0, "x")
+
+
+@given(
+    st.lists(st.tuples(st.integers(-20, 20), st.integers(0, 400)), max_size=12),
+    st.integers(0, 800),
+)
+def test_clean_months_count_only_full_months_after_the_last_negative_item(points_days, now_day):
+    items = [CreditItem("complaint", p, d * DAY_MS, "x") for p, d in points_days if p != 0]
+    now = now_day * DAY_MS
+    months = clean_months(items, now_ms=now)
+    recorded = [i for i in items if i.at_ms <= now]
+    if not recorded:
+        assert months == []
+        return
+    negatives = [i.at_ms for i in recorded if i.points < 0]
+    since = max(negatives) if negatives else min(i.at_ms for i in recorded)
+    assert len(months) == min(MAX_CLEAN_MONTHS, (now - since) // MONTH_MS)
+    assert all(m.points > 0 and since < m.at_ms <= now for m in months)
+    assert score(items + months, now_ms=now).score >= score(items, now_ms=now).score

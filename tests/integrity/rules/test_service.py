@@ -1,4 +1,4 @@
-"""Rules as data: every activation, re-activations included, is a rule change the insider detector can line claims up with."""
+"""Rules as data: every activation (re-activations too) is a rule change the insider detector lines claims up with."""
 
 from __future__ import annotations
 

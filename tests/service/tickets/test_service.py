@@ -170,3 +170,19 @@ def test_a_warranty_re_repair_and_a_low_rating_lower_the_technicians_credit(db, 
     reasons = [c.item.reason for c in after.public_reasons()]
     assert "低分评价（1 星）" in reasons and f"保修期内返修 {ticket.number}" in reasons
     assert all("门锁" not in r for r in reasons)  # the customer's words stay private
+
+
+def test_arriving_well_after_the_planned_time_is_an_sla_breach_on_the_technicians_credit(db, setup, principal):
+    dispatcher = principal("antu-dispatch")
+    technician = db.scalar(select(TechnicianRow).limit(1))
+    late, on_time = (tickets.create_ticket(db, KEYS, request=request(db, phone=p), channel="phone", actor=setup)[0]
+                     for p in ("138 0013 8001", "138 0013 8002"))  # fmt: skip
+    for ticket, planned in ((late, timedelta(minutes=-75)), (on_time, timedelta(minutes=-20))):
+        ticket.technician_id = technician.id
+        ticket.planned_arrival = datetime.now(UTC) + planned
+        for step in (Status.dispatched, Status.accepted, Status.en_route, Status.on_site):
+            tickets.move(db, ticket_id=ticket.id, to=step, version=ticket.version, note="", actor=dispatcher)
+    score = credit.credit(db, kind="technician", subject_id=str(technician.id))
+    breaches = [c for c in score.contributions if c.item.kind == "sla_breach"]
+    assert len(breaches) == 1 and breaches[0].item.reason.startswith("上门迟到 75 分钟")
+    assert late.number in breaches[0].item.reason  # 20 minutes late is within the grace

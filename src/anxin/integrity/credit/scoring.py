@@ -100,6 +100,38 @@ def _faded_at(item: CreditItem) -> int:
     return item.at_ms + int(item.half_life_ms * math.log2(magnitude / 0.5))
 
 
+CLEAN_MONTH_POINTS = 1.0
+MAX_CLEAN_MONTHS = 6
+MONTH_MS = 30 * DAY_MS
+
+
+def clean_months(items: list[CreditItem], *, now_ms: int) -> list[CreditItem]:
+    """One ``clean_month`` item (+1) for each full 30 days since the last negative item, at most six.
+
+    Why: a merchant or technician who stays clean after a penalty should
+    climb back faster than the penalty alone fades, and a consumer should see
+    that as a reason. History starts at the first item on record: a subject
+    with no record has earned no months (the base already says "unknown").
+
+    >>> day = 86_400_000
+    >>> bad = CreditItem("complaint", -4, 0, "投诉")
+    >>> [i.at_ms // day for i in clean_months([bad], now_ms=75 * day)]
+    [30, 60]
+    >>> clean_months([], now_ms=75 * day)
+    []
+    """
+    recorded = [i for i in items if i.kind != "clean_month" and i.at_ms <= now_ms]
+    if not recorded:
+        return []
+    negatives = [i.at_ms for i in recorded if i.points < 0]
+    since = max(negatives) if negatives else min(i.at_ms for i in recorded)
+    months = min(MAX_CLEAN_MONTHS, (now_ms - since) // MONTH_MS)
+    return [
+        CreditItem("clean_month", CLEAN_MONTH_POINTS, since + k * MONTH_MS, f"{k * 30} 天无不良记录")
+        for k in range(1, int(months) + 1)
+    ]
+
+
 def score(items: list[CreditItem], *, now_ms: int, base: float = BASE) -> CreditScore:
     """The score at ``now_ms`` (0–100, rounded to 0.1) with each counting item's contribution, largest first.
 

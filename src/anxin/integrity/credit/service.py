@@ -18,7 +18,7 @@ from anxin.audit import service as audit
 from anxin.auth import service as auth
 from anxin.errors import Conflict, Forbidden, InvalidInput, NotFound
 from anxin.integrity.credit.models import CreditRecord, Penalty
-from anxin.integrity.credit.scoring import CreditItem, CreditScore, score
+from anxin.integrity.credit.scoring import CreditItem, CreditScore, clean_months, score
 from anxin.integrity.findings.models import StoredFinding
 from anxin.integrity.rules import service as rules
 from anxin.integrity.rules.models import ListEntry
@@ -189,4 +189,5 @@ def credit(session: Session, *, kind: str, subject_id: str) -> CreditScore:
                     "finding", FINDING_POINTS * f.score, int(f.created_at.timestamp() * 1000), reason, public=False
                 )
             )
-    return score(items, now_ms=int(utcnow().timestamp() * 1000))
+    now_ms = int(utcnow().timestamp() * 1000)
+    return score(items + clean_months(items, now_ms=now_ms), now_ms=now_ms)

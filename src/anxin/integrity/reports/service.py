@@ -23,6 +23,7 @@ from anxin.audit import service as audit
 from anxin.auth import service as auth
 from anxin.clocks.calendar import BusinessCalendar
 from anxin.errors import Conflict, InvalidInput, NotFound
+from anxin.integrity.credit import service as credit
 from anxin.integrity.findings.models import StoredFinding
 from anxin.integrity.reports.models import Report
 from anxin.store.base import utcnow
@@ -34,6 +35,9 @@ BUSINESS_HOURS = {day: WORKDAY for day in ("mon", "tue", "wed", "thu", "fri")}
 ANSWER_WITHIN_MINUTES = 3 * 9 * 60  # three business days
 ABUSE_WINDOW = timedelta(days=30)
 MAX_FILES = 5
+CREDIT_SUBJECT = {"brushed_shop": "shop", "technician": "technician"}
+"""Report kinds whose target is a credit subject (its shop or technician id)."""
+UPHELD_POINTS = -8.0
 
 
 def business_calendar() -> BusinessCalendar:
@@ -140,9 +144,16 @@ def answer(session: Session, report_id: int, *, status: str, text: str, actor: a
         raise Conflict("this report is answered already", message_zh="该举报已答复")
     if status != "triaged" and not text.strip():
         raise InvalidInput("write the answer the reporter will read", message_zh="请填写给举报人的答复")
+    newly_upheld = status == "upheld" and report.status != "upheld"
     report.status = status
     if status != "triaged":
         report.answer, report.answered_by, report.answered_at = text.strip()[:5000], actor.user_id, utcnow()
     session.flush()
+    subject_kind = CREDIT_SUBJECT.get(report.kind)
+    if newly_upheld and subject_kind is not None and 0 < len(report.target.strip()) <= 128:  # costs credit
+        credit.record(
+            session, kind=subject_kind, subject_id=report.target, item="report", points=UPHELD_POINTS,
+            reason=f"举报属实 {report.number}", actor_id=actor.user_id,
+        )  # fmt: skip
     audit.record(session, actor_id=actor.user_id, action=f"report.{status}", subject=f"report:{report.number}")
     return report

@@ -34,6 +34,8 @@ WARRANTY = timedelta(days=90)
 REREPAIR_POINTS = -5.0  # a repair reopened under warranty, on the technician's credit
 LOW_RATING = 2  # stars at or below which a rating counts as a complaint on the technician's credit
 LOW_RATING_POINTS = -3.0
+LATE_GRACE_MINUTES = 30  # on site later than the planned arrival by more than this breaks the visit promise
+LATE_POINTS = -2.0
 """安心保障: a repair is guaranteed for 90 days; a new fault in that time reopens the ticket as free re-repair."""
 ADDRESS = "tickets.address"
 DESCRIPTION = "tickets.description"
@@ -172,6 +174,12 @@ def move(session: Session, *, ticket_id: int, to: Status, version: int, note: st
     if to is Status.completed:
         ticket.completed_at = now
         ticket.warranty_until = now + WARRANTY
+    late = (now - ticket.planned_arrival).total_seconds() / 60 if ticket.planned_arrival else 0.0
+    if to is Status.on_site and ticket.technician_id is not None and late > LATE_GRACE_MINUTES:
+        credit.record(
+            session, kind="technician", subject_id=str(ticket.technician_id), item="sla_breach",
+            points=LATE_POINTS, reason=f"上门迟到 {late:.0f} 分钟 {ticket.number}", actor_id=actor.user_id,
+        )  # fmt: skip
     if to is Status.reopened and ticket.technician_id is not None:  # 安心保障 has a price for the technician
         credit.record(
             session, kind="technician", subject_id=str(ticket.technician_id), item="rerepair",
