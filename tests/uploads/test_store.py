@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from anxin.errors import InvalidInput, PayloadTooLarge
-from anxin.uploads.store import store_upload
+from anxin.uploads.store import store_upload, table_rows
 
 
 def _jpeg_with_gps() -> bytes:
@@ -50,6 +50,9 @@ def test_pdf_is_kept_as_is(tmp_path):
         (b"MZ\x90\x00 windows program renamed photo.jpg", "only PNG"),
         (b"", "empty"),
         (b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "cannot be read"),
+        (b"<html><script>alert(1)</script>,\n<p>,</p>\n", "only PNG"),  # text, but a page, not a table
+        (b"time,place\n2026-11-20,\x00\x01\x02\n", "only PNG"),  # control bytes in the "table"
+        ("一行文字，没有第二行".encode(), "only PNG"),  # one row is not a table
     ],
 )
 def test_bad_files_are_refused_with_the_reason(tmp_path, data, words):
@@ -61,3 +64,13 @@ def test_bad_files_are_refused_with_the_reason(tmp_path, data, words):
 def test_size_limit(tmp_path):
     with pytest.raises(PayloadTooLarge):
         store_upload(b"%PDF-" + b"x" * 2000, root=tmp_path, max_bytes=1000)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_a_logistics_record_is_stored_as_utf8_rows(tmp_path, encoding):
+    record = "时间\t地点\t状态\r\n2026-11-20 09:12\t杭州转运中心\t已发出\r\n2026-11-21 18:40\t收件人\t已签收\r\n"
+    stored = store_upload(record.encode(encoding), root=tmp_path)
+    assert stored.content_type == "text/csv" and stored.path.suffix == ".csv"
+    assert stored.path.read_bytes() == record.replace("\r\n", "\n").encode("utf-8")
+    assert table_rows(stored.path) == [["时间", "地点", "状态"], ["2026-11-20 09:12", "杭州转运中心", "已发出"],
+                                       ["2026-11-21 18:40", "收件人", "已签收"]]  # fmt: skip

@@ -1,18 +1,24 @@
 r"""Accept an uploaded file only for what its bytes are, and keep it content-addressed on disk.
 
 Why: a file's name and declared type are whatever the sender says. The type is
-sniffed from the first bytes (PNG, JPEG, WebP, PDF); images are decoded and
-re-encoded, which drops EXIF (GPS positions of a customer's home, camera serial
-numbers) and defeats polyglot files; anything else is refused with the reason.
+sniffed from the bytes (PNG, JPEG, WebP, PDF, and a table of text — a courier's
+logistics record exported as CSV, in UTF-8 or GB18030 as Chinese exports often
+are); images are decoded and re-encoded, which drops EXIF (GPS positions of a
+customer's home, camera serial numbers) and defeats polyglot files; tables are
+decoded and written again as UTF-8; anything else is refused with the reason.
 Files are stored once under ``<data_dir>/uploads/ab/abcdef…`` by the SHA-256 of
 the stored bytes, which is also what an evidence bundle's manifest will cite.
 
 >>> sniff(b"%PDF-1.7 ..."), sniff(b"\x89PNG\r\n\x1a\n...."), sniff(b"MZ\x90\x00")
 ('application/pdf', 'image/png', None)
+>>> sniff("时间,地点,状态\n2026-11-20 09:12,杭州转运中心,已发出\n".encode("gb18030"))
+'text/csv'
+
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import os
@@ -30,7 +36,15 @@ _SIGNATURES = (
     (b"\xff\xd8\xff", "image/jpeg"),
     (b"%PDF-", "application/pdf"),
 )
-_EXTENSIONS = {"image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp", "application/pdf": ".pdf"}
+_EXTENSIONS = {
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "image/webp": ".webp",
+    "application/pdf": ".pdf",
+    "text/csv": ".csv",
+}
+_TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
+_DELIMITERS = (",", "\t", ";", "|")
 
 
 @dataclass(frozen=True)
@@ -48,6 +62,33 @@ def sniff(data: bytes) -> str | None:
             return content_type
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "image/webp"
+    if table_text(data) is not None:
+        return "text/csv"
+    return None
+
+
+def table_text(data: bytes) -> str | None:
+    """The bytes as text when they are a delimited table (at least two rows, one delimiter on every row); else None.
+
+    Text that is not a table (a script, an HTML page) and anything with
+    control characters is refused: only a logistics record's rows get in.
+    """
+    for encoding in _TEXT_ENCODINGS:
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        return None
+    if any(ord(c) < 32 and c not in "\t\r\n" for c in text) or "<" in text[:1000]:
+        return None
+    rows = [r for r in text.replace("\r\n", "\n").replace("\r", "\n").split("\n") if r.strip()]
+    if len(rows) < 2:
+        return None
+    for delimiter in _DELIMITERS:
+        if all(delimiter in r for r in rows[:50]):
+            return "\n".join(rows) + "\n"
     return None
 
 
@@ -94,12 +135,14 @@ def store_upload(data: bytes, *, root: Path, max_bytes: int = MAX_UPLOAD_BYTES) 
     content_type = sniff(data)
     if content_type is None:
         raise InvalidInput(
-            "only PNG, JPEG, WebP images and PDF documents are accepted (judged by content, not name)",
-            message_zh="只接受 PNG、JPEG、WebP 图片和 PDF 文件",
+            "only PNG, JPEG, WebP images, PDF documents and CSV tables are accepted (judged by content, not name)",
+            message_zh="只接受 PNG、JPEG、WebP 图片、PDF 文件和 CSV 表格（如物流记录）",
             detail={"accepted": sorted(_EXTENSIONS)},
         )
     if content_type.startswith("image/"):
         data = _reencode(data, content_type)
+    elif content_type == "text/csv":
+        data = (table_text(data) or "").encode("utf-8")
     digest = hashlib.sha256(data).hexdigest()
     path = stored_path(root, digest, content_type)
     if not path.exists():
@@ -108,3 +151,11 @@ def store_upload(data: bytes, *, root: Path, max_bytes: int = MAX_UPLOAD_BYTES) 
         temp.write_bytes(data)
         os.replace(temp, path)
     return StoredFile(digest, content_type, len(data), path)
+
+
+def table_rows(path: Path, *, limit: int = 50) -> list[list[str]]:
+    """The first ``limit`` rows of a stored table, split on its delimiter: what a triage page shows."""
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    delimiter = next((d for d in _DELIMITERS if all(d in line for line in lines[:50])), ",")
+    return [row for _, row in zip(range(limit), csv.reader(lines, delimiter=delimiter), strict=False)]

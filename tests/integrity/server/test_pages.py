@@ -317,19 +317,27 @@ def test_a_penalty_shows_on_the_public_credit_page(live_server, demo, page, log_
 def test_a_consumer_reports_with_a_screenshot_and_follows_the_answer(live_server, demo, page, log_in, tmp_path):
     shot = tmp_path / "screenshot.png"
     Image.new("RGB", (40, 20), (200, 30, 30)).save(shot)
+    record = tmp_path / "物流记录.csv"  # as a courier's site exports it: GB18030, CRLF
+    record.write_bytes(
+        "时间,地点,状态\r\n2026-11-20 09:12,空包代发点,已揽收\r\n2026-11-20 09:13,空包代发点,已签收\r\n".encode(
+            "gb18030"
+        )
+    )
     page.goto(f"{live_server.url}/report")
     form = page.get_by_test_id("report-form")
     form.locator("select[name=kind]").select_option("fake_review")
     form.locator("input[name=target]").fill("shop-012")
     form.locator("textarea[name=description]").fill("四十条一模一样的五星好评")
-    form.locator("input[name=evidence]").set_input_files(str(shot))
+    form.locator("input[name=evidence]").set_input_files([str(shot), str(record)])
     form.locator("button[type=submit]").click()
     number = page.get_by_test_id("report-number").inner_text()
     code = page.get_by_test_id("follow-code").inner_text()
-    expect(page.get_by_test_id("receipt")).to_contain_text("1 个文件")
+    expect(page.get_by_test_id("receipt")).to_contain_text("2 个文件")
     log_in(page, "risk")
     page.goto(f"{live_server.url}/risk/reports")
     page.get_by_test_id("reports").get_by_role("link").first.click()
+    expect(page.get_by_test_id("logistics").locator("tbody tr")).to_have_count(2)
+    expect(page.get_by_test_id("logistics")).to_contain_text("空包代发点")
     answer = page.get_by_test_id("answer-form")
     answer.locator("textarea[name=text]").fill("已核实，店铺已处罚")
     answer.locator("select[name=status]").select_option("upheld")

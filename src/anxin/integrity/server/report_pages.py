@@ -17,7 +17,7 @@ from anxin.integrity.cases import service as cases
 from anxin.integrity.reports import service as reports
 from anxin.integrity.server.report_routes import REPORTS_PER_MINUTE
 from anxin.text import N_
-from anxin.uploads.store import MAX_UPLOAD_BYTES, store_upload
+from anxin.uploads.store import MAX_UPLOAD_BYTES, store_upload, stored_path, table_rows
 from anxin.web.forms import FormData
 from anxin.web.templating import render
 
@@ -89,10 +89,11 @@ def triage_page(request: Request, session: SessionDep, _caller: ReportManager):
     return render(request, "risk_reports.html", context)
 
 
-def _report_context(session, report_id: int, **extra):
+def _report_context(session, report_id: int, *, root, **extra):
     report = reports.get_report(session, report_id)
     return {
         "report": report,
+        "tables": _tables(root, report),
         "findings": reports.matching_findings(session, report),
         "activity": reports.reporter_activity(session, report),
         "kinds": KIND_LABELS,
@@ -103,12 +104,20 @@ def _report_context(session, report_id: int, **extra):
 
 
 @router.get("/risk/reports/{report_id}")
-def report_page(request: Request, report_id: int, session: SessionDep, _caller: ReportManager):
-    return render(request, "risk_report.html", _report_context(session, report_id))
+def report_page(request: Request, report_id: int, session: SessionDep, settings: SettingsDep, _caller: ReportManager):
+    return render(request, "risk_report.html", _report_context(session, report_id, root=settings.data_dir))
+
+
+def _tables(root, report) -> list[list[list[str]]]:
+    """The rows of each logistics record (CSV) the reporter attached, for the analyst to read in place."""
+    paths = [stored_path(root, f["sha256"], f["type"]) for f in report.files if f["type"] == "text/csv"]
+    return [table_rows(p) for p in paths if p.exists()]
 
 
 @router.post("/risk/reports/{report_id}")
-def report_action(request: Request, report_id: int, session: SessionDep, caller: ReportManager, form: FormData):
+def report_action(
+    request: Request, report_id: int, session: SessionDep, settings: SettingsDep, caller: ReportManager, form: FormData
+):
     try:
         if form.get("op") == "case":
             case = cases.open_from_report(session, report_id, actor=caller)
@@ -116,6 +125,6 @@ def report_action(request: Request, report_id: int, session: SessionDep, caller:
         reports.answer(session, report_id, status=form.get("status", ""), text=form.get("text", ""), actor=caller)
     except AnxinError as err:
         session.rollback()
-        context = _report_context(session, report_id, error=err.localized(get_locale(request)))
+        context = _report_context(session, report_id, root=settings.data_dir, error=err.localized(get_locale(request)))
         return render(request, "risk_report.html", context, status=err.status)
     return RedirectResponse(f"/risk/reports/{report_id}", status_code=303)
