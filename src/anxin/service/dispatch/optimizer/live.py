@@ -7,7 +7,10 @@ cheapest feasible insertion (milliseconds). When the job fits nowhere as the
 routes stand, it makes the dispatcher's phone call over every option
 (:func:`_clear_the_way`): send one technician straight there after their
 current visit and hand the rest of their day to whoever fits best, bumping
-only lower-priority, unpinned jobs when nothing else works. Otherwise it
+only lower-priority, unpinned jobs when nothing else works. A technician
+driving to an unpinned booked visit may also be turned round (:func:`_divertible`)
+when the plan's reported times stay physically keepable and every customer,
+the one being driven to included, is still served inside their window. Otherwise it
 re-plans the rest of the day with the solver for a fraction of a second
 (:func:`replan`): technicians start from where
 they will be free, every promise already made stays a hard window, and the
@@ -48,6 +51,7 @@ from .plan import EPS, Plan, Route, build_plan
 from .problem import Job, Problem, Technician
 from .screening import screen
 from .solve import solve
+from .travel import EuclideanTravel, HaversineTravel
 
 
 def insert(
@@ -92,9 +96,9 @@ def insert(
     reason = screen(p2, job)
     if reason is not None:
         return done(seqs, {**unassigned, job.id: reason}, "unassigned")
-    cleared = _clear_the_way(p2, seqs, job, locked)
+    cleared = _clear_the_way(p2, seqs, job, locked, _divertible(p2, plan, locked, job, now))
     if cleared is not None and not cleared[1]:
-        return done(cleared[0], unassigned, "cleared")
+        return done(cleared[0], unassigned, "diverted" if cleared[2] else "cleared")
     if time_limit > 0:
         staged = build_plan(p2, seqs, {**unassigned, job.id: "not placed"})
         new = replan(p2, staged, now=now, time_limit=time_limit, seed=seed)
@@ -119,23 +123,36 @@ def _worth(job: Job) -> int:
 
 
 def _clear_the_way(
-    problem: Problem, seqs: dict[str, list[str]], job: Job, locked: dict[str, int]
-) -> tuple[dict[str, list[str]], list[str]] | None:
+    problem: Problem,
+    seqs: dict[str, list[str]],
+    job: Job,
+    locked: dict[str, int],
+    divertible: frozenset[str] = frozenset(),
+) -> tuple[dict[str, list[str]], list[str], bool] | None:
     """Send a technician straight to ``job`` after their current visit, and re-place the rest of their day.
 
     The ejection-chain move a dispatcher makes by phone ("finish there, go to the emergency, we give your
     afternoon to others"): for each allowed technician who can make it, put ``job`` right after the
     visits under way, then re-insert their later jobs, most important first, wherever they fit best
-    (including back on their own route). Returns the option that loses the least worth, then adds the
-    fewest km, provided it loses less than ``job`` is worth and drops no pinned job; None otherwise.
+    (including back on their own route). Technicians in ``divertible`` (see :func:`_divertible`) are
+    also tried turned round on the road: ``job`` goes *before* the booked visit they are driving to,
+    which is re-inserted like the rest of their day (often straight after ``job``, on their own route).
+    Returns ``(sequences, dropped, diverted)`` for the option that loses the least worth, then diverts
+    nobody, then adds the fewest km,
+    provided it loses less than ``job`` is worth and drops no pinned job; None otherwise. A diversion
+    must lose nothing at all: the customer being driven to is only kept waiting, never bumped, so a
+    diversion that would push that visit (or any other) out of its window is not made.
     O(T · n · T · n²).
     """
-    best: tuple[tuple[int, float], dict[str, list[str]], list[str]] | None = None
-    for tech in problem.technicians:
+    best: tuple[tuple[int, int, float], dict[str, list[str]], list[str]] | None = None
+    options = [(tech, 0) for tech in problem.technicians] + [
+        (tech, 1) for tech in problem.technicians if tech.id in divertible
+    ]
+    for tech, diverted in options:
         if not problem.allowed(tech, job):
             continue
         seq = seqs.get(tech.id, [])
-        k = locked.get(tech.id, 0)
+        k = locked.get(tech.id, 0) - diverted
         head = [*seq[:k], job.id]
         if not route_feasible(problem, tech, head):
             continue
@@ -151,13 +168,64 @@ def _clear_the_way(
                 trial.setdefault(found[1], []).insert(found[2], jid)
         if any(problem.job(j).pinned is not None for j in dropped):
             continue  # a dispatcher's pin is never undone by an automatic move
+        if diverted and dropped:
+            continue  # turning someone round is only worth it when every customer is still served in time
         lost = sum(_worth(problem.job(j)) for j in dropped)
         if lost >= _worth(job):
             continue
         km = sum(_route_km(problem, t, s) for t, s in trial.items())
-        if best is None or (lost, km) < best[0]:
-            best = ((lost, km), trial, dropped)
-    return None if best is None else (best[1], best[2])
+        if best is None or (lost, diverted, km) < best[0]:
+            best = ((lost, diverted, km), trial, dropped)
+    return None if best is None else (best[1], best[2], bool(best[0][1]))
+
+
+def _divertible(problem: Problem, plan: Plan, locked: dict[str, int], job: Job, now: float | None) -> frozenset[str]:
+    """Technicians on the road to a booked visit who could be turned towards ``job`` instead.
+
+    Why: most 30-minute promises that are missed are missed because the one technician near the
+    customer has just set off for a booked job whose 2-hour window would still allow a later visit
+    (measured on the dispatch-day benchmark). Commercial schedulers treat that booked visit as
+    movable until the technician is on site; this is the same rule, kept honest about where the
+    technician is.
+
+    The plan cannot say "somewhere on the road": it times ``job`` as if the technician left their
+    previous stop P at ``max(P.end, job.release)``. The diversion is offered only when that timing
+    is no earlier than what is physically possible, so every time the plan reports can be kept
+    (arriving early just means waiting). Driving towards the booked site B in a travel model whose
+    time grows with straight-line distance (:class:`~.travel.EuclideanTravel`,
+    :class:`~.travel.HaversineTravel`), the technician is on the segment P–B, and distance to
+    ``job`` along a segment is largest at an end, so from wherever they are at ``now`` they reach
+    ``job`` within ``max(minutes(P, job), minutes(B, job))``. Required:
+    ``now + that ≤ max(P.end, job.release) + minutes(P, job)``. With a road-network
+    :class:`~.travel.MatrixTravel` the position between two points is unknown: nobody is diverted.
+
+    Only unpinned visits without an SLA deadline are diverted from (a pin is the dispatcher's
+    decision; an urgent visit is a promise already made), and only while driving (not on site).
+    O(T).
+    """
+    if now is None or not isinstance(problem.travel, EuclideanTravel | HaversineTravel):
+        return frozenset()
+    mins = problem.minutes
+    u = problem.node_of_job(job.id)
+    out = set()
+    for tech in problem.technicians:
+        k = locked.get(tech.id, 0)
+        visits = plan.route(tech.id).visits
+        if k == 0 or k > len(visits):
+            continue
+        v = visits[k - 1]
+        booked = problem.job(v.job_id)
+        if booked.pinned is not None or booked.deadline is not None:
+            continue
+        if not (v.start - v.minutes <= now + EPS and now < v.start - EPS):
+            continue  # not on the road to it (already on site)
+        p = problem.node_of_job(visits[k - 2].job_id) if k > 1 else problem.node_of_start(tech.id)
+        p_end = visits[k - 2].end if k > 1 else tech.start
+        b = problem.node_of_job(v.job_id)
+        reported = max(p_end, job.release) + mins[p, u]
+        if now + max(mins[p, u], mins[b, u]) <= reported + EPS:
+            out.add(tech.id)
+    return frozenset(out)
 
 
 def _route_km(problem: Problem, tech_id: str, seq: list[str]) -> float:
