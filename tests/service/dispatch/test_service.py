@@ -9,7 +9,7 @@ import pytest
 from anxin.clocks.zones import CHINA
 from anxin.demo.network import create_demo_network
 from anxin.demo.tickets import create_demo_tickets
-from anxin.errors import Forbidden
+from anxin.errors import Forbidden, InvalidInput
 from anxin.integrity.credit import service as credit
 from anxin.privacy.crypto import KeyRing
 from anxin.service.dispatch import service as dispatch
@@ -71,3 +71,34 @@ def test_the_optimizer_sees_each_technicians_credit(db, waiting, principal):
     problem, *_ = dispatch.build_problem(db, brand_id=brand_id, now=TUESDAY_10AM)
     after = {t.id: t.credit for t in problem.technicians}
     assert after[careless] < before[careless] and all(after[t] == before[t] for t in before if t != careless)
+
+
+def test_booked_work_enters_the_next_run_pinned_so_no_day_is_planned_twice(db, waiting, principal):
+    dispatcher = principal("antu-dispatch")
+    first = dispatch.auto_dispatch(db, actor=dispatcher, now=TUESDAY_10AM, time_limit=0.5)
+    assert first.assigned
+    problem, still_waiting, *_ = dispatch.build_problem(db, brand_id=dispatcher.brand_id, now=TUESDAY_10AM)
+    booked = {j.id: j.pinned for j in problem.jobs if j.id not in still_waiting}
+    for number, _name, _why in first.assigned:
+        ticket = db.query(Ticket).filter_by(number=number).one()
+        assert booked[number] == str(ticket.technician_id)
+    again = dispatch.auto_dispatch(db, actor=dispatcher, now=TUESDAY_10AM, time_limit=0.5)
+    assert {n for n, _, _ in again.assigned}.isdisjoint({n for n, _, _ in first.assigned})
+
+
+def test_a_dispatchers_pin_holds_and_the_hard_rules_still_apply(db, waiting, principal):
+    dispatcher = principal("antu-dispatch")
+    ticket = db.query(Ticket).filter(Ticket.lock_model == "S1", Ticket.region_code.in_(("330102", "330105"))).first()
+    crew = {t.name: t for t in db.query(Technician).filter(Technician.brand_id == dispatcher.brand_id)}
+    for name, words in (("刘洋", "lacks the skill"), ("陈勇", "does not cover")):  # no S1; 成都, not 杭州
+        with pytest.raises(InvalidInput, match=words):
+            dispatch.assign(db, ticket_id=ticket.id, technician_id=crew[name].id, actor=dispatcher, now=TUESDAY_10AM)
+    assert ticket.status == "received" and ticket.technician_id is None
+    result = dispatch.assign(db, ticket_id=ticket.id, technician_id=crew["王磊"].id, actor=dispatcher, now=TUESDAY_10AM)
+    assert result.assigned[0][:2] == (ticket.number, "王磊")
+    assert ticket.status == "dispatched" and ticket.technician_id == crew["王磊"].id
+    assert "pinned by the dispatcher" in ticket.dispatch_note
+    with pytest.raises(InvalidInput, match="not waiting"):
+        dispatch.assign(db, ticket_id=ticket.id, technician_id=crew["郑建国"].id, actor=dispatcher, now=TUESDAY_10AM)
+    dispatch.auto_dispatch(db, actor=dispatcher, now=TUESDAY_10AM, time_limit=0.5)
+    assert ticket.technician_id == crew["王磊"].id  # the optimizer keeps the dispatcher's choice

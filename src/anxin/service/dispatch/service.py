@@ -18,11 +18,12 @@ from sqlalchemy.orm import Session
 
 from anxin.auth import service as auth
 from anxin.clocks.zones import CHINA
-from anxin.errors import Forbidden
+from anxin.errors import Forbidden, InvalidInput
 from anxin.integrity.credit import service as credit
 from anxin.regions.gazetteer import default_gazetteer
 from anxin.service.dispatch.optimizer import Job, Plan, Problem, Technician, solve
 from anxin.service.stations.models import Station, StationCoverage
+from anxin.service.technicians import service as technicians_service
 from anxin.service.technicians.models import Technician as TechnicianRow
 from anxin.service.technicians.models import TechnicianTerritory
 from anxin.service.tickets import service as tickets
@@ -32,6 +33,7 @@ from anxin.service.tickets.models import Ticket
 DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 JOB_MINUTES = 60.0
 WAITING = (Status.received.value, Status.reopened.value)
+BOOKED = (Status.dispatched.value, Status.accepted.value, Status.en_route.value, Status.on_site.value)
 
 
 @dataclass(frozen=True)
@@ -61,19 +63,30 @@ def _territory(session: Session, row: TechnicianRow) -> frozenset[str]:
 
 
 def build_problem(
-    session: Session, *, brand_id: int, now: datetime
+    session: Session, *, brand_id: int, now: datetime, pins: dict[int, int] | None = None
 ) -> tuple[Problem, dict[str, Ticket], dict[str, TechnicianRow], list[tuple[str, str]]]:
-    """Today's problem for a brand, the rows behind its ids, and tickets that cannot be placed on a map."""
+    """Today's problem for a brand, the waiting tickets and technician rows behind its ids, and unplaceable tickets.
+
+    Tickets already with a technician (dispatched … on site) enter pinned to
+    them, so their day is not planned twice; ``pins`` (ticket id → technician
+    id) pins waiting tickets too — the dispatcher's override the optimizer keeps.
+    """
     today = DAY_KEYS[now.astimezone(CHINA).weekday()]
     start = _minute_of_day(now)
+    pins = pins or {}
     jobs, waiting, unplaceable = [], {}, []
     for ticket in session.scalars(
-        select(Ticket).where(Ticket.brand_id == brand_id, Ticket.status.in_(WAITING)).order_by(Ticket.created_at)
+        select(Ticket)
+        .where(Ticket.brand_id == brand_id, Ticket.status.in_((*WAITING, *BOOKED)))
+        .order_by(Ticket.created_at)
     ):
         point = _point(ticket.region_code)
+        booked = ticket.status in BOOKED
         if point is None:
-            unplaceable.append((ticket.number or "", "no coordinates known for the customer's district"))
+            if not booked:
+                unplaceable.append((ticket.number or "", "no coordinates known for the customer's district"))
             continue
+        pinned = ticket.technician_id if booked else pins.get(ticket.id)
         number = ticket.number or str(ticket.id)
         jobs.append(
             Job(
@@ -84,9 +97,11 @@ def build_problem(
                 skills={ticket.lock_model},
                 release=start,
                 district=ticket.region_code[:6],
+                pinned=str(pinned) if pinned is not None else None,
             )
         )
-        waiting[number] = ticket
+        if not booked:
+            waiting[number] = ticket
     technicians, rows = [], {}
     for row in session.scalars(
         select(TechnicianRow).where(TechnicianRow.brand_id == brand_id, TechnicianRow.active.is_(True))
@@ -111,7 +126,13 @@ def build_problem(
             )
         )
         rows[str(row.id)] = row
-    return Problem(jobs, technicians), waiting, rows, unplaceable
+    on_shift, kept = {t.id for t in technicians}, []
+    for job in jobs:  # booked work of someone off shift is not today's problem; a pin to them cannot hold
+        if job.pinned is None or job.pinned in on_shift:
+            kept.append(job)
+        elif job.id in waiting:
+            unplaceable.append((job.id, "the chosen technician is not on shift now"))
+    return Problem(kept, technicians), waiting, rows, unplaceable
 
 
 def auto_dispatch(
@@ -128,9 +149,16 @@ def auto_dispatch(
     if not problem.jobs:
         return DispatchResult([], unplaceable)
     plan: Plan = solve(problem, time_limit=time_limit, seed=seed) if problem.technicians else Plan(())
+    return _apply(session, plan, waiting, rows, unplaceable, now=now, actor=actor, how="auto-dispatch")
+
+
+def _apply(session, plan: Plan, waiting, rows, unplaceable, *, now: datetime, actor, how: str) -> DispatchResult:
+    """Move the plan's waiting tickets to ``dispatched`` with their technician, arrival and reason."""
     midnight = now.astimezone(CHINA).replace(hour=0, minute=0, second=0, microsecond=0)
     assigned = []
     for number, technician_id in plan.assignment.items():
+        if number not in waiting:
+            continue  # booked earlier: stays as it is
         ticket, row, visit = waiting[number], rows[technician_id], plan.visit(number)
         ticket.technician_id = row.id
         ticket.planned_arrival = midnight + timedelta(minutes=visit.arrival)
@@ -140,7 +168,7 @@ def auto_dispatch(
             ticket_id=ticket.id,
             to=Status.dispatched,
             version=ticket.version,
-            note=f"auto-dispatch → {row.name}: {visit.why}"[:2000],
+            note=f"{how} → {row.name}: {visit.why}"[:2000],
             actor=actor,
         )
         assigned.append((number, row.name, visit.why))
@@ -153,3 +181,42 @@ def auto_dispatch(
             unassigned.append((number, reason))
     session.flush()
     return DispatchResult(assigned, unassigned)
+
+
+def assign(
+    session: Session, *, ticket_id: int, technician_id: int, actor: auth.Principal, now: datetime
+) -> DispatchResult:
+    """The dispatcher's choice for one waiting ticket, pinned: hard rules still hold, and later auto-dispatch keeps it.
+
+    Raises:
+        NotFound: the ticket or technician is not the caller's brand's.
+        InvalidInput: the ticket is not waiting, or the technician cannot take it (skill, territory, shift,
+            no room left today) — the message says which.
+    """
+    ticket = tickets.get_ticket(session, ticket_id=ticket_id, viewer=actor)
+    technicians_service.get_technician(session, technician_id=technician_id, viewer=actor)
+    if ticket.status not in WAITING:
+        raise InvalidInput(f"ticket {ticket.number} is {ticket.status}, not waiting", message_zh="该工单不在待派状态")
+    problem, _waiting, rows, unplaceable = build_problem(
+        session, brand_id=ticket.brand_id, now=now, pins={ticket.id: technician_id}
+    )
+    number = ticket.number or str(ticket.id)
+    if number in dict(unplaceable):
+        raise InvalidInput(dict(unplaceable)[number], message_zh="该师傅现在不在班或客户地区无法定位")
+    tech, job = problem.technician(str(technician_id)), problem.job(number)
+    if not problem.allowed(tech, job):
+        raise InvalidInput(
+            f"{rows[tech.id].name} "
+            + (
+                f"lacks the skill {ticket.lock_model}"
+                if ticket.lock_model not in tech.skills
+                else "does not cover the customer's district"
+            ),
+            message_zh="该师傅不具备此型号技能或不覆盖该地区",
+        )
+    mine = Problem([j for j in problem.jobs if j.pinned == tech.id], [tech], problem.travel)
+    plan = solve(mine, time_limit=0.3)
+    if number not in plan.assignment:
+        reason = plan.reason(number) or "no room in the technician's shift"
+        raise InvalidInput(reason, message_zh="该师傅今天的班次已排满")
+    return _apply(session, plan, {number: ticket}, rows, [], now=now, actor=actor, how="pinned by the dispatcher")
