@@ -37,6 +37,7 @@ from anxin.integrity.server import (
     scorer_routes,
 )
 from anxin.integrity.server import pages as risk_pages
+from anxin.integrity.server.fast_ingest import FastIngest, frozen_startup_heap
 from anxin.integrity.server.live import start_runtime
 from anxin.navigation import nav_for
 from anxin.portal import pages as portal_pages
@@ -82,7 +83,8 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.sessionmaker = make_sessionmaker(engine)
         app.state.decisions = start_runtime(settings, app.state.sessionmaker)
         try:
-            yield
+            with frozen_startup_heap():
+                yield
         finally:
             app.state.decisions.close()
             engine.dispose()
@@ -103,6 +105,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.api_key_cache = ApiKeyCache()
     app.state.brand_slugs = {}  # brand id -> slug, for tenant checks on the ingestion hot path
     install_error_handlers(app)
+    # Innermost, so the request id, body-size limit and 500 handler around event ingestion stay the app's own.
+    app.add_middleware(FastIngest)
     app.add_middleware(CsrfCookieMiddleware, secure=settings.secure_cookies)
     app.add_middleware(
         BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes, max_upload_bytes=settings.max_upload_bytes
