@@ -28,3 +28,15 @@ def test_board_runs_auto_dispatch(live_server, waiting, page, log_in):
     left = page.get_by_test_id("waiting").locator("tbody tr[data-number]").count()
     on_boards = page.locator("[data-testid^=tech-] li[data-number]").count()
     assert assigned == on_boards and assigned + left == 12
+
+
+def test_the_dispatcher_pins_a_ticket_and_sees_the_map(live_server, waiting, page, log_in):
+    log_in(page, "antu-dispatch")
+    expect(page.get_by_test_id("dispatch-map")).to_have_attribute("data-rendered", "true")
+    first = page.get_by_test_id("waiting").locator("tbody tr[data-number]").first
+    number = first.get_attribute("data-number")
+    form = page.get_by_test_id(f"assign-{number}")
+    form.locator("select[name=technician_id]").select_option(label="陈勇")  # 成都: covers none of 杭州's districts
+    form.get_by_role("button").click()
+    expect(page.get_by_test_id("error")).to_contain_text("不覆盖")
+    expect(page.get_by_test_id("waiting").locator(f"tr[data-number='{number}']")).to_have_count(1)

@@ -7,17 +7,21 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy import select
 
-from anxin.api.deps import KeyRingDep, SessionDep
+from anxin.api.deps import KeyRingDep, SessionDep, get_locale
 from anxin.auth import service as auth
 from anxin.auth.guard import Allow
 from anxin.auth.permissions import ROLE_LABELS, Permission, Role
 from anxin.clocks.zones import CHINA
+from anxin.errors import AnxinError
 from anxin.service.dispatch import service as dispatch
 from anxin.service.technicians import service as technicians
 from anxin.service.tickets import service as tickets
 from anxin.service.tickets.lifecycle import LABELS
 from anxin.service.tickets.models import Ticket
 from anxin.store.base import utcnow
+from anxin.text import N_
+from anxin.web.forms import FormData
+from anxin.web.i18n import translations
 from anxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -33,6 +37,8 @@ def _board(
     caller: auth.Principal,
     *,
     result: dispatch.DispatchResult | None = None,
+    error: str | None = None,
+    status: int = 200,
 ):
     crew = technicians.list_technicians(session, viewer=caller)
     query = select(Ticket).where(
@@ -58,8 +64,22 @@ def _board(
         "title": ROLE_LABELS[Role.dispatcher],
         "can_run": caller.may(Permission.dispatch_run),
         "china": CHINA,
+        "map": [
+            (translations(get_locale(request)).gettext(name), points) for name, points in _map(session, crew, rows)
+        ],
+        "error": error,
     }
-    return render(request, "board.html", context)
+    return render(request, "board.html", context, status=status)
+
+
+def _map(session, crew, rows) -> list[tuple[str, list[list]]]:
+    """Technicians at their stations and tickets at their districts' county seats (lng, lat, label): the board's map."""
+    techs = [[*p, t.name] for t in crew if (p := dispatch.station_point(session, t.home_station_id))]
+    waiting, booked = [], []
+    for row in rows:
+        if point := dispatch.point_of(row.region_code):
+            (waiting if row.status in dispatch.WAITING else booked).append([*point, row.number])
+    return [(N_("Technicians"), techs), (N_("Waiting"), waiting), (N_("Assigned"), booked)]
 
 
 @router.get("/dispatch")
@@ -70,4 +90,19 @@ def board(request: Request, session: SessionDep, keys: KeyRingDep, caller: Board
 @router.post("/dispatch/run")
 def run(request: Request, session: SessionDep, keys: KeyRingDep, caller: Dispatcher):
     result = dispatch.auto_dispatch(session, actor=caller, now=utcnow())
+    return _board(request, session, keys, caller, result=result)
+
+
+@router.post("/dispatch/assign")
+def assign(request: Request, session: SessionDep, keys: KeyRingDep, caller: Dispatcher, form: FormData):
+    """The dispatcher's own choice for one ticket (a pin the optimizer keeps); refused with the rule it breaks."""
+    try:
+        result = dispatch.assign(
+            session, ticket_id=int(form.get("ticket_id") or 0), technician_id=int(form.get("technician_id") or 0),
+            actor=caller, now=utcnow(),
+        )  # fmt: skip
+    except (AnxinError, ValueError) as err:
+        session.rollback()
+        message = err.localized(get_locale(request)) if isinstance(err, AnxinError) else str(err)
+        return _board(request, session, keys, caller, error=message, status=getattr(err, "status", 422))
     return _board(request, session, keys, caller, result=result)

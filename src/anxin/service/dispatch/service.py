@@ -47,8 +47,14 @@ def _minute_of_day(moment: datetime) -> float:
     return local.hour * 60 + local.minute + local.second / 60
 
 
-def _point(region_code: str) -> tuple[float, float] | None:
+def point_of(region_code: str) -> tuple[float, float] | None:
+    """The county seat (lng, lat) of a district or town code: where the optimizer places a job."""
     return default_gazetteer().coords(region_code[:6] if len(region_code) > 6 else region_code)
+
+
+def station_point(session: Session, station_id: int) -> tuple[float, float] | None:
+    station = session.get(Station, station_id)
+    return point_of(station.region_code) if station else None
 
 
 def _territory(session: Session, row: TechnicianRow) -> frozenset[str]:
@@ -80,7 +86,7 @@ def build_problem(
         .where(Ticket.brand_id == brand_id, Ticket.status.in_((*WAITING, *BOOKED)))
         .order_by(Ticket.created_at)
     ):
-        point = _point(ticket.region_code)
+        point = point_of(ticket.region_code)
         booked = ticket.status in BOOKED
         if point is None:
             if not booked:
@@ -108,7 +114,7 @@ def build_problem(
     ):
         shift = row.shifts.get(today)
         station = session.get(Station, row.home_station_id)
-        point = _point(station.region_code) if station else None
+        point = point_of(station.region_code) if station else None
         if not shift or point is None:
             continue
         open_, close = (int(t[:2]) * 60 + int(t[3:]) for t in shift)
