@@ -47,6 +47,8 @@ from anxin.regions import routes as region_routes
 from anxin.service.analytics import pages as analytics_pages
 from anxin.service.dispatch import pages as dispatch_pages
 from anxin.service.dispatch import routes as dispatch_routes
+from anxin.service.knowledge import pages as library_pages
+from anxin.service.knowledge import routes as library_routes
 from anxin.service.stations import pages as station_pages
 from anxin.service.stations import routes as station_routes
 from anxin.service.technicians import pages as technician_pages
@@ -128,6 +130,7 @@ def create_app(settings: Settings) -> FastAPI:
         case_routes.router,
         credit_routes.router,
         report_routes.router,
+        library_routes.router,
         portal_pages.router,
         auth_pages.router,
         workspace_pages.router,
@@ -144,6 +147,7 @@ def create_app(settings: Settings) -> FastAPI:
         case_pages.router,
         credit_pages.router,
         report_pages.router,
+        library_pages.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")

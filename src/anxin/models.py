@@ -19,6 +19,7 @@ from anxin.privacy import models as privacy_models
 from anxin.privacy.rotation import SealedColumn
 from anxin.service.customers import models as customer_models
 from anxin.service.customers import service as customers
+from anxin.service.knowledge import models as knowledge_models
 from anxin.service.stations import models as station_models
 from anxin.service.technicians import models as technician_models
 from anxin.service.tickets import models as ticket_models
@@ -46,6 +47,7 @@ __all__ = [
     "integrity_report_models",
     "integrity_rule_models",
     "integrity_scorer_models",
+    "knowledge_models",
     "privacy_models",
     "station_models",
     "technician_models",

@@ -27,11 +27,15 @@ _WORKSPACE_LABELS = {
 
 _TICKETS = [NavItem("/tickets/new", N_("Take a request")), NavItem("/tickets", N_("Tickets"))]
 
+_LIBRARY = NavItem("/library", N_("Case library"))
+
 _EXTRA: dict[Role, list[NavItem]] = {
-    Role.agent: _TICKETS,
-    Role.dispatcher: [NavItem("/tickets", N_("Tickets"))],
+    Role.agent: [*_TICKETS, _LIBRARY],
+    Role.dispatcher: [NavItem("/tickets", N_("Tickets")), _LIBRARY],
+    Role.technician: [_LIBRARY],
     Role.brand_admin: [
         *_TICKETS,
+        _LIBRARY,
         NavItem("/brand/network", N_("Service network")),
         NavItem("/brand/penalties", N_("Penalties and appeals")),
         NavItem("/analytics", N_("Analytics")),
@@ -39,6 +43,7 @@ _EXTRA: dict[Role, list[NavItem]] = {
         NavItem("/accounts", N_("Accounts and API keys")),
     ],
     Role.platform_admin: [
+        _LIBRARY,
         NavItem("/hotline/scans", N_("Scanned pages")),
         NavItem("/hotline/registry", N_("Hotline registry")),
         NavItem("/accounts", N_("Accounts and API keys")),

@@ -62,6 +62,8 @@ class Permission(StrEnum):
     penalties_manage = "penalties:manage"
     penalties_appeal = "penalties:appeal"
     reports_manage = "reports:manage"
+    library_read = "library:read"
+    library_write = "library:write"
     page_consumer = "page:consumer"
     page_agent = "page:agent"
     page_dispatch = "page:dispatch"
@@ -108,6 +110,10 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.penalties_manage: frozenset({Role.risk_analyst}),
     Permission.penalties_appeal: frozenset({Role.brand_admin}),
     Permission.reports_manage: frozenset({Role.risk_analyst}),
+    Permission.library_read: frozenset(
+        {Role.agent, Role.dispatcher, Role.technician, Role.brand_admin, Role.platform_admin}
+    ),
+    Permission.library_write: frozenset({Role.agent, Role.technician, Role.brand_admin}),
     Permission.page_consumer: _EVERYONE,
     Permission.page_agent: frozenset({Role.agent, Role.brand_admin}),
     Permission.page_dispatch: frozenset({Role.dispatcher, Role.brand_admin}),
@@ -179,6 +185,8 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.penalties_manage: N_("Impose penalties and review appeals"),
     Permission.penalties_appeal: N_("Appeal penalties on your own technicians"),
     Permission.reports_manage: N_("Triage and answer consumer reports"),
+    Permission.library_read: N_("Search the case library"),
+    Permission.library_write: N_("Write up solved repairs for the case library"),
     Permission.page_consumer: N_("Consumer pages"),
     Permission.page_agent: N_("Intake desk"),
     Permission.page_dispatch: N_("Dispatch board"),

@@ -21,6 +21,7 @@ from anxin.demo.tickets import create_demo_tickets
 from anxin.integrity.findings import service as findings
 from anxin.integrity.findings.inputs import DETECTORS
 from anxin.integrity.server.live import journal_path, start_runtime
+from anxin.service.knowledge.demo import create_demo_library
 from anxin.store.db import make_engine, make_sessionmaker, unit_of_work
 from anxin.store.migrate import alembic_config, upgrade
 
@@ -44,6 +45,7 @@ def demo(
         create_demo_hotlines(session)
         create_demo_network(session)
         create_demo_tickets(session, key_ring(settings))
+        create_demo_library(session, key_ring(settings))
         create_demo_rules(session)
     journal = journal_path(settings)
     for suffix in ("", "-wal", "-shm"):
