@@ -255,7 +255,8 @@ def test_a_negative_review_crew_shows_the_shops_that_paid(live_server, demo, log
     expect(page.get_by_test_id("finding-graph")).to_have_attribute("data-rendered", "true")
 
 
-def test_one_click_from_a_finding_to_a_case_with_notes_and_evidence(live_server, ring_sent, login_as, page, log_in):
+def open_ring_case(live_server, login_as, page, log_in) -> None:
+    """Run the rings detector over the sent ring, then open a case from its finding in the console."""
     risk = login_as("risk")
     with httpx.Client(base_url=live_server.url, cookies={"anxin_session": risk.cookie}) as r:
         r.post("/api/detectors/rings/run", json={}, headers={"X-CSRF-Token": risk.csrf})
@@ -263,6 +264,10 @@ def test_one_click_from_a_finding_to_a_case_with_notes_and_evidence(live_server,
     log_in(page, "risk")
     page.goto(f"{live_server.url}/risk/findings/{finding['id']}")
     page.get_by_test_id("open-case").click()
+
+
+def test_one_click_from_a_finding_to_a_case_with_notes_and_evidence(live_server, ring_sent, login_as, page, log_in):
+    open_ring_case(live_server, login_as, page, log_in)
     expect(page.get_by_test_id("case-status")).to_have_text("进行中")
     expect(page.get_by_test_id("case-findings")).to_contain_text("card-ring-1")
     form = page.get_by_test_id("case-form")
@@ -277,13 +282,7 @@ def test_one_click_from_a_finding_to_a_case_with_notes_and_evidence(live_server,
 
 
 def test_the_review_queue_shows_who_has_a_case_and_when_it_is_due(live_server, ring_sent, login_as, page, log_in):
-    risk = login_as("risk")
-    with httpx.Client(base_url=live_server.url, cookies={"anxin_session": risk.cookie}) as r:
-        r.post("/api/detectors/rings/run", json={}, headers={"X-CSRF-Token": risk.csrf})
-        [finding] = r.get("/api/findings").json()
-    log_in(page, "risk")
-    page.goto(f"{live_server.url}/risk/findings/{finding['id']}")
-    page.get_by_test_id("open-case").click()
+    open_ring_case(live_server, login_as, page, log_in)
     expect(page.get_by_test_id("case-owner")).to_contain_text("截止")
     page.get_by_test_id("assignee").fill("antu-dispatch")  # not an analyst: refused, nothing changed
     page.get_by_test_id("case-form").get_by_role("button").click()

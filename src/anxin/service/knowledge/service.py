@@ -286,13 +286,7 @@ def _sqlite_page(
     quoted = [f'"{t}"' for t in terms]  # terms are letters and digits only, so quoting is safe
     params = {**params, "match": (" " if mode == "all" else " OR ").join(quoted)}
     base = f"FROM {SEARCH_TABLE} s JOIN library_articles a ON a.id = s.rowid WHERE {SEARCH_TABLE} MATCH :match{where}"
-    total = session.execute(text(f"SELECT count(*) {base}"), params).scalar_one()
-    rows = session.execute(
-        text(f"SELECT a.id, -bm25({SEARCH_TABLE}, 4.0, 1.0) AS score {base} ORDER BY score DESC, a.id DESC"
-             " LIMIT :limit OFFSET :offset"),
-        {**params, "limit": limit, "offset": offset},
-    )  # fmt: skip
-    return total, [(row[0], float(row[1])) for row in rows]
+    return _ranked(session, base, f"-bm25({SEARCH_TABLE}, 4.0, 1.0)", params, limit, offset)
 
 
 def _postgres_page(
@@ -306,12 +300,18 @@ def _postgres_page(
         query = " || ".join(f"plainto_tsquery('simple'::regconfig, :t{i})" for i in range(len(terms)))
         params = {**params, **{f"t{i}": t for i, t in enumerate(terms)}}
     base = f"FROM library_articles a, (SELECT {query} AS query) AS q WHERE {SEARCH_VECTOR} @@ q.query{where}"
+    return _ranked(session, base, f"ts_rank({SEARCH_VECTOR}, q.query)", params, limit, offset)
+
+
+def _ranked(
+    session: Session, base: str, score: str, params: dict, limit: int, offset: int
+) -> tuple[int, list[tuple[int, float]]]:
+    """How many rows ``base`` matches, and one page of (article id, score), best first."""
     total = session.execute(text(f"SELECT count(*) {base}"), params).scalar_one()
     rows = session.execute(
-        text(f"SELECT a.id, ts_rank({SEARCH_VECTOR}, q.query) AS score {base} ORDER BY score DESC, a.id DESC"
-             " LIMIT :limit OFFSET :offset"),
+        text(f"SELECT a.id, {score} AS score {base} ORDER BY score DESC, a.id DESC LIMIT :limit OFFSET :offset"),
         {**params, "limit": limit, "offset": offset},
-    )  # fmt: skip
+    )
     return total, [(row[0], float(row[1])) for row in rows]
 
 
