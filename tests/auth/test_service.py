@@ -41,6 +41,17 @@ class TestCreateUser:
         with pytest.raises(InvalidInput):
             auth.create_user(db, username="c1", password="long-enough", role=Role.consumer, brand_id=a.id)
 
+    def test_a_ready_hash_is_for_trusted_callers_and_must_be_argon2(self, db):
+        ready = auth.hash_password("shared-demo-pass")
+        user = auth.create_user(db, username="c2", password="ignored!", role=Role.consumer, password_hash=ready)
+        assert user.password_hash == ready
+        with pytest.raises(InvalidInput, match="argon2"):
+            auth.create_user(db, username="c3", password="x" * 8, role=Role.consumer, password_hash="md5:abc")
+        creator = auth.principal_of(user)
+        with pytest.raises(InvalidInput, match="trusted"):
+            auth.create_user(db, username="c4", password="x" * 8, role=Role.consumer, password_hash=ready,
+                             creator=creator)  # fmt: skip
+
     def test_short_password_refused(self, db):
         with pytest.raises(InvalidInput):
             auth.create_user(db, username="c2", password="short", role=Role.consumer)

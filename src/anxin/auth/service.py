@@ -113,8 +113,15 @@ def create_user(
     display_name: str | None = None,
     brand_id: int | None = None,
     creator: Principal | None = None,
+    password_hash: str | None = None,
 ) -> User:
-    """Create an account. ``creator`` None means a trusted caller (CLI, demo); otherwise tenancy applies."""
+    """Create an account. ``creator`` None means a trusted caller (CLI, demo); otherwise tenancy applies.
+
+    ``password_hash`` (trusted callers only) stores an argon2 hash made earlier instead of hashing
+    ``password`` again: the demo's accounts share one published password, hashed once per process.
+    """
+    if password_hash is not None and (creator is not None or not password_hash.startswith("$argon2")):
+        raise InvalidInput("a ready password hash is for trusted callers and must be argon2", message_zh="密码散列无效")
     if creator is not None and creator.role is Role.brand_admin:
         if role not in STAFF_ROLES_A_BRAND_ADMIN_MAY_CREATE:
             raise Forbidden(
@@ -137,7 +144,7 @@ def create_user(
     user = User(
         username=username,
         display_name=display_name or username,
-        password_hash=hash_password(password),
+        password_hash=password_hash or hash_password(password),
         role=role.value,
         brand_id=brand_id,
     )

@@ -6,6 +6,7 @@ brand's official service would be the very impersonation anxin fights.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -36,6 +37,12 @@ DEMO_ACCOUNTS = [
 ]
 
 
+@functools.cache
+def demo_password_hash() -> str:
+    """The demo password hashed once per process: ten accounts share it, and argon2 is slow on purpose."""
+    return auth.hash_password(DEMO_PASSWORD)
+
+
 @dataclass(frozen=True)
 class DemoLogin:
     username: str
@@ -63,6 +70,7 @@ def create_demo_accounts(session: Session) -> DemoAccounts:
             session,
             username=username,
             password=DEMO_PASSWORD,
+            password_hash=demo_password_hash(),
             role=role,
             display_name=display,
             brand_id=brand_ids[brand] if brand else None,
