@@ -93,6 +93,11 @@ def get_user(session: Session, *, user_id: int, viewer: Principal | None = None)
     return user
 
 
+def display_names(session: Session) -> dict[int, str]:
+    """User id → display name, for pages and exports that name who did what."""
+    return {user_id: name for user_id, name in session.execute(select(User.id, User.display_name))}
+
+
 def get_user_by_username(session: Session, *, username: str) -> User | None:
     return session.scalar(select(User).where(User.username == username))
 

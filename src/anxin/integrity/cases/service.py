@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from anxin.audit import service as audit
 from anxin.auth import service as auth
-from anxin.auth.models import User
 from anxin.auth.permissions import Permission, Role, allowed
 from anxin.clocks.zones import CHINA
 from anxin.errors import Conflict, InvalidInput, NotFound
@@ -240,7 +239,7 @@ def export(
                     bundle.append(BundleItem(f"decisions/{_safe(ref)}.json", _json(row.to_dict()), "decision"))
         finally:
             reader.close()
-    names = {uid: name for uid, name in session.execute(select(User.id, User.display_name))}
+    names = auth.display_names(session)
     case_notes = [
         {"author": names.get(n.author_id), "at": n.at.isoformat(), "text": n.text} for n in notes(session, case_id)
     ]

@@ -172,22 +172,35 @@ def inspect(
 def credit(session: Session, *, kind: str, subject_id: str) -> CreditScore:
     """The subject's score now, from its penalties, credit records and the confirmed findings naming it."""
     subject_id = _check_subject(kind, subject_id)
-    items = [
-        CreditItem("penalty", LEVEL_POINTS[p.level], int(p.created_at.timestamp() * 1000), p.reason)
-        for p in penalties(session, kind=kind, subject_id=subject_id)
-        if p.status != "overturned"
-    ]
-    records = session.scalars(
-        select(CreditRecord).where(CreditRecord.subject_kind == kind, CreditRecord.subject_id == subject_id)
-    )
-    items += [CreditItem(r.kind, r.points, int(r.at.timestamp() * 1000), r.reason, public=r.public) for r in records]
+    return credits(session, kind=kind, subject_ids=[subject_id])[subject_id]
+
+
+def credits(session: Session, *, kind: str, subject_ids: list[str]) -> dict[str, CreditScore]:
+    """:func:`credit` for many subjects of one kind, reading each source once (the dispatcher scores a whole crew)."""
+    wanted = {_check_subject(kind, s) for s in subject_ids}
+    items: dict[str, list[CreditItem]] = {s: [] for s in wanted}
+    for p in session.scalars(
+        select(Penalty).where(
+            Penalty.subject_kind == kind, Penalty.subject_id.in_(wanted), Penalty.status != "overturned"
+        )
+    ):
+        items[p.subject_id].append(
+            CreditItem("penalty", LEVEL_POINTS[p.level], int(p.created_at.timestamp() * 1000), p.reason)
+        )
+    for r in session.scalars(
+        select(CreditRecord).where(CreditRecord.subject_kind == kind, CreditRecord.subject_id.in_(wanted))
+    ):
+        items[r.subject_id].append(
+            CreditItem(r.kind, r.points, int(r.at.timestamp() * 1000), r.reason, public=r.public)
+        )
     for f in session.scalars(select(StoredFinding).where(StoredFinding.status == "confirmed")):
-        if any(m["kind"] == kind and m["id"] == subject_id for m in f.members):
-            reason = f.reasons[0]["text"] if f.reasons else f.kind
-            items.append(
+        named = {m["id"] for m in f.members if m["kind"] == kind} & wanted
+        reason = f.reasons[0]["text"] if f.reasons else f.kind
+        for subject_id in named:
+            items[subject_id].append(
                 CreditItem(
                     "finding", FINDING_POINTS * f.score, int(f.created_at.timestamp() * 1000), reason, public=False
                 )
             )
     now_ms = int(utcnow().timestamp() * 1000)
-    return score(items + clean_months(items, now_ms=now_ms), now_ms=now_ms)
+    return {s: score(found + clean_months(found, now_ms=now_ms), now_ms=now_ms) for s, found in items.items()}

@@ -193,7 +193,8 @@ class BrushingDetector:
                     by_query[s.query] += 1
         tested = {key: g for key, g in groups.items() if len({s.account for s in g if s.order}) >= self.min_accounts}
         platform = _Columns(sessions, self.praise_rating)
-        shops = {shop: platform.subset(platform.shop == code) for shop, code in platform.shop_codes.items()}
+        tested_shops = {shop for shop, _ in tested}  # only they need their own reference
+        shops = {shop: platform.subset(platform.shop == platform.shop_codes[shop]) for shop in tested_shops}
         findings = []
         for (shop, query), group in sorted(tested.items()):
             code = platform.query_codes[query]

@@ -91,12 +91,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 from scipy.stats import poisson
 
 from anxin.integrity.detectors.finding import Finding, Member, Reason
-from anxin.integrity.detectors.rings import LINK_KINDS, Links, RingDetector
+from anxin.integrity.detectors.rings import LINK_KINDS, Links, RingDetector, components
 from anxin.integrity.detectors.templates import TemplateDetector, shared_text, shingle_set
 from anxin.integrity.events.schema import Event
 from anxin.text import N_
@@ -493,8 +491,7 @@ def detect(events: Iterable[Event], **params: Any) -> list[Finding]:
 def _components(n: int, pairs: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
     """Component label of each of ``n`` nodes linked by ``pairs``, and each component's size."""
     a, b = np.array(pairs, dtype=np.int64).reshape(-1, 2).T
-    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n))
-    label = connected_components(graph, directed=False)[1]
+    label = components(n, a, b)
     return label, np.bincount(label, minlength=n)
 
 

@@ -83,7 +83,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from scipy.stats import betabinom, binom, chi2, poisson
+from scipy.stats import betabinom, binom, combine_pvalues, poisson
 
 from anxin.integrity.detectors.finding import Finding, Member, Reason
 from anxin.integrity.events.schema import STAFF_EVENT_TYPES, Event
@@ -472,7 +472,7 @@ class InsiderDetector:
             spike = self._spike(s, times[shop], all_times, changes)
             combined = chance
             if spike is not None and chance <= self.loose_alpha and spike["chance"] <= self.loose_alpha:
-                combined = min(chance, _fisher(chance, spike["chance"]))
+                combined = min(chance, float(combine_pvalues([chance, spike["chance"]], method="fisher").pvalue))
             out[shop] = Farming(
                 n, bad, refunded[shop], undelivered[shop], bad_amount[shop], claimed[shop], rate, platform, own,
                 platform_chance, own_chance, chance, spike, combined,
@@ -651,12 +651,6 @@ class _Batch:
             return
         amount = a.get("amount") or 0 if e.type == "subsidy_approved" else 0
         self.favours.append(Favour(e.time_ms, e.id, e.type, e.actor, merchant, amount, beneficiary, a.get("claim")))
-
-
-def _fisher(*chances: float) -> float:
-    """Fisher's method: the chance of two independent tests both this small."""
-    stat = -2 * sum(math.log(max(c, 1e-300)) for c in chances)
-    return float(chi2.sf(stat, 2 * len(chances)))
 
 
 def _yuan(fen: int) -> str:

@@ -284,7 +284,7 @@ class RingDetector:
         graph = self.link_graph(links)
         strong = graph.strength >= self.link_threshold
         a, b, strength = graph.pair_a[strong], graph.pair_b[strong], graph.strength[strong]
-        component = _components(links.n_accounts, a, b)
+        component = components(links.n_accounts, a, b)
         rings = np.flatnonzero(np.bincount(component, minlength=links.n_accounts) >= self.min_size)
         findings = [
             self._finding(links, graph, accounts, a[edges], b[edges], strength[edges])
@@ -332,7 +332,7 @@ class RingDetector:
     def _corroboration(self, by_identifier, hubs, a, b, strength) -> np.ndarray:
         """Per hub, the share of its accounts linked via non-hub identifiers into a group of ≥ min_size of them."""
         strong = strength >= self.link_threshold
-        component = _components(by_identifier.shape[0], a[strong], b[strong])
+        component = components(by_identifier.shape[0], a[strong], b[strong])
         columns = by_identifier[:, hubs]
         hub_of_entry = np.repeat(np.arange(len(hubs)), np.diff(columns.indptr))
         _, group_of_entry, group_size = np.unique(
@@ -517,7 +517,8 @@ def _combine_clues(key: np.ndarray, value: np.ndarray, n: int) -> tuple[np.ndarr
     return pair // n, pair % n, strength
 
 
-def _components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Connected-component label of each of ``n`` nodes joined by the edges ``a[i]``–``b[i]``."""
     adjacency = sparse.coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n))
     return connected_components(adjacency, directed=False)[1]
 

@@ -9,21 +9,26 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from anxin.integrity.detectors import brushing, cashback, dense_blocks, extortion, insider, rings, spikes, templates
 from anxin.integrity.detectors.finding import Finding
 from anxin.integrity.events.schema import Event
 
 
-@dataclass(frozen=True)
+@dataclass
 class RunContext:
-    """What a detector may need beyond the events, read by the runner from the database.
+    """What a detector may need beyond the events, read from the database only by the detector that asks.
 
     ``rule_changes``: when rulesets went live (ms), from the audit log — an
     insider times fake subsidised orders to a rule change only staff knew of.
     """
 
-    rule_changes: tuple[int, ...] = ()
+    load_rule_changes: Callable[[], tuple[int, ...]] = tuple
+
+    @cached_property
+    def rule_changes(self) -> tuple[int, ...]:
+        return self.load_rule_changes()
 
 
 def _events_only(detect: Callable[[Sequence[Event]], list[Finding]]):

@@ -53,7 +53,7 @@ def run_detector(
         )
     started = time.perf_counter()
     events = list(journal_events(journal, tenant)) if journal.exists() else []
-    findings = run_findings(events, RunContext(rule_changes=rules.change_times(session)))
+    findings = run_findings(events, RunContext(load_rule_changes=lambda: rules.change_times(session)))
     run = DetectorRun(
         detector=detector,
         tenant=tenant,

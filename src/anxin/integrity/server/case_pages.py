@@ -6,12 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
-from sqlalchemy import select
 
 from anxin.api.deps import SessionDep, get_locale
 from anxin.auth import service as auth
 from anxin.auth.guard import Allow
-from anxin.auth.models import User
 from anxin.auth.permissions import Permission
 from anxin.clocks.zones import CHINA
 from anxin.errors import AnxinError
@@ -35,17 +33,13 @@ def cases_page(request: Request, session: SessionDep, caller: RiskViewer, mine: 
     context = {
         "queue": cases.queue(session, assignee_id=caller.user_id if mine else None),
         "closed": cases.list_cases(session, status="closed", limit=50),
-        "names": _analyst_names(session),
+        "names": auth.display_names(session),
         "now": utcnow(),
         "china": CHINA,
         "mine": mine,
         "status_labels": CASE_STATUS_LABELS,
     }
     return render(request, "risk_cases.html", context)
-
-
-def _analyst_names(session) -> dict[int, str]:
-    return {user_id: name for user_id, name in session.execute(select(User.id, User.display_name))}
 
 
 @router.post("/risk/findings/{finding_id}/case")
@@ -63,7 +57,7 @@ def _case_context(session, case_id: int, **extra):
         "accounts": cases.accounts_of(found),
         "decisions": [i for i in cases.items(session, case_id) if i.kind == "decision"],
         "notes": cases.notes(session, case_id),
-        "names": _analyst_names(session),
+        "names": auth.display_names(session),
         "now": utcnow(),
         "china": CHINA,
         "status_labels": CASE_STATUS_LABELS,

@@ -16,12 +16,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
-from sqlalchemy import select
 
 from anxin.api.deps import SessionDep, get_locale
 from anxin.auth import service as auth
 from anxin.auth.guard import Allow
-from anxin.auth.models import User
 from anxin.auth.permissions import Permission, allowed
 from anxin.errors import AnxinError
 from anxin.integrity import overrides
@@ -128,17 +126,15 @@ def _decision_page(request, session, caller, tenant: str, event_id: str, *, erro
         journal.close()
     if row is None:
         return render(request, "risk_decision.html", {"row": None}, status=404)
-    names = {user_id: name for user_id, name in session.execute(select(User.id, User.display_name))}
+    found = overrides.overrides_of(session, tenant, event_id)
+    names = auth.display_names(session) if found else {}
     context = {
         "row": row.to_dict(),
         "when": china_time(row.time_ms),
         "received": china_time(row.received_ms),
         "shadow": shadow,
         "action_labels": ACTION_LABELS,
-        "overrides": [
-            {"by": names.get(e.actor_id, "?"), "at": e.at, **e.detail}
-            for e in overrides.overrides_of(session, tenant, event_id)
-        ],
+        "overrides": [{"by": names.get(e.actor_id, "?"), "at": e.at, **e.detail} for e in found],
         "can_override": caller.role is not None and allowed(caller.role, Permission.decisions_override),
         "new_actions": [a for a in overrides.NEW_ACTIONS if a != row.action],
         "error": error,
@@ -175,7 +171,7 @@ async def override_decision(
 def _rules_context(session, request: Request, **extra: Any) -> dict[str, Any]:
     versions = rules.list_versions(session)
     active = rules.with_status(session, "active")
-    names = {user_id: name for user_id, name in session.execute(select(User.id, User.display_name))}
+    names = auth.display_names(session)
     shadow_report = None
     if rules.with_status(session, "shadow") is not None:
         journal = _journal(request)

@@ -109,12 +109,13 @@ def build_problem(
         if not booked:
             waiting[number] = ticket
     technicians, rows = [], {}
-    for row in session.scalars(
-        select(TechnicianRow).where(TechnicianRow.brand_id == brand_id, TechnicianRow.active.is_(True))
-    ):
+    crew = list(
+        session.scalars(select(TechnicianRow).where(TechnicianRow.brand_id == brand_id, TechnicianRow.active.is_(True)))
+    )
+    scores = credit.credits(session, kind="technician", subject_ids=[str(row.id) for row in crew])
+    for row in crew:
         shift = row.shifts.get(today)
-        station = session.get(Station, row.home_station_id)
-        point = point_of(station.region_code) if station else None
+        point = station_point(session, row.home_station_id)
         if not shift or point is None:
             continue
         open_, close = (int(t[:2]) * 60 + int(t[3:]) for t in shift)
@@ -128,7 +129,7 @@ def build_problem(
                 shift=(open_, close),
                 available_at=start,
                 territory=_territory(session, row),
-                credit=credit.credit(session, kind="technician", subject_id=str(row.id)).score,
+                credit=scores[str(row.id)].score,
             )
         )
         rows[str(row.id)] = row
@@ -207,8 +208,8 @@ def assign(
         session, brand_id=ticket.brand_id, now=now, pins={ticket.id: technician_id}
     )
     number = ticket.number or str(ticket.id)
-    if number in dict(unplaceable):
-        raise InvalidInput(dict(unplaceable)[number], message_zh="该师傅现在不在班或客户地区无法定位")
+    if (why := dict(unplaceable).get(number)) is not None:
+        raise InvalidInput(why, message_zh="该师傅现在不在班或客户地区无法定位")
     tech, job = problem.technician(str(technician_id)), problem.job(number)
     if not problem.allowed(tech, job):
         raise InvalidInput(

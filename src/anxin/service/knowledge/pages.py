@@ -17,7 +17,7 @@ from anxin.errors import AnxinError
 from anxin.service.knowledge import service as library
 from anxin.service.knowledge.schemas import ArticleWrite
 from anxin.service.tickets.schemas import FAULT_LABELS, Fault
-from anxin.web.forms import FormData
+from anxin.web.forms import FormData, field_errors
 from anxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -25,17 +25,6 @@ router = APIRouter(include_in_schema=False)
 Reader = Annotated[auth.Principal, Depends(Allow(Permission.library_read))]
 Writer = Annotated[auth.Principal, Depends(Allow(Permission.library_write))]
 FIELDS = ("ticket_number", "title", "symptom", "cause", "fix", "parts")
-
-
-def _errors(request: Request, exc: ValidationError | AnxinError) -> tuple[dict[str, str], str]:
-    """Messages next to their fields, and one line on top."""
-    locale = get_locale(request)
-    if isinstance(exc, AnxinError):
-        message = exc.localized(locale)
-        where = str(exc.detail.get("field", ""))
-        return ({where: message} if where else {}), message
-    errors = {str(e["loc"][0]): e["msg"] for e in exc.errors()}
-    return errors, ("请检查标出的字段" if locale == "zh" else "check the marked fields")
 
 
 @router.get("/library")
@@ -122,7 +111,7 @@ def new_submit(request: Request, session: SessionDep, keys: KeyRingDep, caller: 
         article = library.write_up(session, keys, body=ArticleWrite.model_validate(values), actor=caller)
     except (ValidationError, AnxinError) as exc:
         session.rollback()
-        errors, message = _errors(request, exc)
+        errors, message = field_errors(request, exc)
         return _form(request, session, caller, values=values, errors=errors, message=message, status=422)
     return RedirectResponse(f"/library/{article.id}", status_code=303)
 
@@ -158,7 +147,7 @@ def edit_submit(
         library.edit(session, keys, article_id=article_id, body=ArticleWrite.model_validate(values), actor=caller)
     except (ValidationError, AnxinError) as exc:
         session.rollback()
-        errors, message = _errors(request, exc)
+        errors, message = field_errors(request, exc)
         return _form(
             request, session, caller, values=values, article_id=article_id, errors=errors, message=message, status=422
         )

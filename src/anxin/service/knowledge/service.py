@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from anxin.audit import service as audit
@@ -31,9 +31,9 @@ from anxin.service.customers.models import Customer
 from anxin.service.knowledge import search
 from anxin.service.knowledge.models import SEARCH_TABLE, SEARCH_VECTOR, Article
 from anxin.service.knowledge.schemas import ArticleWrite
-from anxin.service.technicians.models import Technician
 from anxin.service.tickets.lifecycle import Status
 from anxin.service.tickets.models import Ticket
+from anxin.service.visits import service as visits
 from anxin.store.base import utcnow
 
 DONE = (Status.completed.value, Status.closed.value)
@@ -70,10 +70,6 @@ class Results:
 # --- writing ---------------------------------------------------------------------------------------------------
 
 
-def _technician_of(session: Session, actor: auth.Principal) -> Technician | None:
-    return session.scalar(select(Technician).where(Technician.user_id == actor.user_id))
-
-
 def writable_ticket(session: Session, *, number: str, actor: auth.Principal) -> Ticket:
     """The ticket ``actor`` may write up: completed or closed, of their brand, and for a technician their own job."""
     ticket = session.scalar(select(Ticket).where(Ticket.number == number.strip().upper()))
@@ -82,7 +78,7 @@ def writable_ticket(session: Session, *, number: str, actor: auth.Principal) -> 
             f"ticket {number} does not exist", message_zh=f"工单 {number} 不存在", detail={"field": "ticket_number"}
         )
     if actor.role is Role.technician:
-        me = _technician_of(session, actor)
+        me = visits.linked_technician(session, actor)
         if me is None or ticket.technician_id != me.id:
             raise Forbidden(
                 f"ticket {ticket.number} was not your job; write up your own repairs",
@@ -167,7 +163,7 @@ def write_up(session: Session, keys: KeyRing, *, body: ArticleWrite, actor: auth
 
 def _editable(session: Session, article_id: int, actor: auth.Principal) -> Article:
     article = get_article(session, article_id=article_id, viewer=actor)
-    if article.author_id != actor.user_id and actor.role is not Role.brand_admin:
+    if not can_edit(article, actor):
         raise Forbidden(
             "only the author or the brand admin may change an article", message_zh="只有作者或品牌管理员可以修改案例"
         )
@@ -255,7 +251,7 @@ def open_write_ups(session: Session, *, actor: auth.Principal, limit: int = 20) 
         .limit(limit)
     )
     if actor.role is Role.technician:
-        me = _technician_of(session, actor)
+        me = visits.linked_technician(session, actor)
         if me is None:
             return []
         query = query.where(Ticket.technician_id == me.id)
@@ -359,10 +355,3 @@ def search_articles(
         for article_id, score in found
     ]
     return Results(query=query, terms=terms, mode=mode, total=total, page=page, per_page=per_page, hits=hits)
-
-
-def count_articles(session: Session, *, viewer: auth.Principal) -> int:
-    query = select(func.count(Article.id))
-    if viewer.brand_id is not None:
-        query = query.where(Article.brand_id == viewer.brand_id)
-    return session.scalar(query) or 0

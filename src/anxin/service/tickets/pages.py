@@ -25,7 +25,7 @@ from anxin.service.tickets.lifecycle import LABELS, TRANSITIONS, Status
 from anxin.service.tickets.routes import ONLINE_REQUESTS_PER_MINUTE, TRACKS_PER_MINUTE
 from anxin.service.tickets.schemas import FAULT_LABELS, Fault, RepairRequest
 from anxin.store.base import utcnow
-from anxin.web.forms import FormData
+from anxin.web.forms import FormData, field_errors
 from anxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -75,15 +75,6 @@ def _validate(form: dict[str, str]) -> RepairRequest:
     return RepairRequest.model_validate({k: form.get(k, "") for k in FIELDS} | {"brand_id": form.get("brand_id") or 0})
 
 
-def _field_errors(request: Request, exc: ValidationError | AnxinError) -> tuple[dict[str, str], str]:
-    zh = get_locale(request) == "zh"
-    if isinstance(exc, AnxinError):
-        field = str(exc.detail.get("field", ""))
-        return ({field: exc.localized(get_locale(request))} if field else {}), exc.localized(get_locale(request))
-    errors = {str(e["loc"][0]): e["msg"] for e in exc.errors()}
-    return errors, ("请检查标出的字段" if zh else "check the marked fields")
-
-
 @router.get("/repair")
 def repair_form(request: Request, session: SessionDep, _caller: MaybePrincipal):
     return _form_page(request, session, "repair.html")
@@ -96,7 +87,7 @@ def repair_submit(request: Request, session: SessionDep, keys: KeyRingDep, _call
         feed_ticket(request, session, ticket)
     except (ValidationError, AnxinError) as exc:
         session.rollback()
-        errors, message = _field_errors(request, exc)
+        errors, message = field_errors(request, exc)
         return _form_page(request, session, "repair.html", values=form, errors=errors, message=message, status=422)
     context = {"ticket": ticket, "duplicate": duplicate, **_labels()}
     return render(request, "repair_receipt.html", context, status=201)
@@ -182,7 +173,7 @@ def intake_submit(request: Request, session: SessionDep, keys: KeyRingDep, calle
         feed_ticket(request, session, ticket)
     except (ValidationError, AnxinError) as exc:
         session.rollback()
-        errors, message = _field_errors(request, exc)
+        errors, message = field_errors(request, exc)
         return _form_page(
             request,
             session,

@@ -182,11 +182,11 @@ def _clear_the_way(
 def _divertible(problem: Problem, plan: Plan, locked: dict[str, int], job: Job, now: float | None) -> frozenset[str]:
     """Technicians on the road to a booked visit who could be turned towards ``job`` instead.
 
-    Why: most 30-minute promises that are missed are missed because the one technician near the
-    customer has just set off for a booked job whose 2-hour window would still allow a later visit
-    (measured on the dispatch-day benchmark). Commercial schedulers treat that booked visit as
-    movable until the technician is on site; this is the same rule, kept honest about where the
-    technician is.
+    Why: a 30-minute promise can be missed because the one technician near the customer has just
+    set off for a booked job whose 2-hour window would still allow a later visit (on the
+    dispatch-day benchmark this was one of seven misses; most were technicians on site).
+    Commercial schedulers treat that booked visit as movable until the technician is on site; this
+    is the same rule, kept honest about where the technician is.
 
     The plan cannot say "somewhere on the road": it times ``job`` as if the technician left their
     previous stop P at ``max(P.end, job.release)``. The diversion is offered only when that timing
