@@ -12,10 +12,17 @@ from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from anxin import __version__
 from anxin.api.errors import install_error_handlers
-from anxin.api.middleware import BodySizeLimitMiddleware, CsrfCookieMiddleware, RequestIdMiddleware
+from anxin.api.middleware import (
+    BodySizeLimitMiddleware,
+    CsrfCookieMiddleware,
+    PayloadTooLarge,
+    RequestIdMiddleware,
+    payload_too_large_handler,
+)
 from anxin.api.ratelimit import RateLimits
 from anxin.auth import pages as auth_pages
 from anxin.auth import routes as auth_routes
@@ -72,7 +79,23 @@ async def read_health(_caller: MaybePrincipal) -> dict[str, str]:
     return {"status": "ok", "version": __version__}
 
 
-def create_app(settings: Settings) -> FastAPI:
+class AnxinApp(FastAPI):
+    """FastAPI with the event-ingestion fast path in front of its whole middleware stack.
+
+    ``fast_ingest = False`` (before the first request) leaves ingestion to the
+    FastAPI routes: the tests compare both ways.
+    """
+
+    fast_ingest = True
+
+    def build_middleware_stack(self) -> ASGIApp:
+        stack = super().build_middleware_stack()
+        if not self.fast_ingest:
+            return stack
+        return FastIngest(stack, max_body_bytes=self.state.settings.max_body_bytes)
+
+
+def create_app(settings: Settings) -> AnxinApp:
     logging.basicConfig(level=settings.log_level)
 
     @asynccontextmanager
@@ -91,7 +114,7 @@ def create_app(settings: Settings) -> FastAPI:
             app.state.decisions.close()
             engine.dispose()
 
-    app = FastAPI(
+    app = AnxinApp(
         title="anxin 安心",
         version=__version__,
         description="Brand after-sales service and an integrity engine against 刷单炒信.",
@@ -107,8 +130,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.api_key_cache = ApiKeyCache()
     app.state.brand_slugs = {}  # brand id -> slug, for tenant checks on the ingestion hot path
     install_error_handlers(app)
-    # Innermost, so the request id, body-size limit and 500 handler around event ingestion stay the app's own.
-    app.add_middleware(FastIngest)
+    app.add_exception_handler(PayloadTooLarge, payload_too_large_handler)
     app.add_middleware(CsrfCookieMiddleware, secure=settings.secure_cookies)
     app.add_middleware(
         BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes, max_upload_bytes=settings.max_upload_bytes

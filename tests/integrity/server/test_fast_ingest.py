@@ -19,7 +19,7 @@ from anxin.app import create_app
 from anxin.auth import service as auth
 from anxin.auth.guard import SESSION_COOKIE
 from anxin.auth.permissions import Permission
-from anxin.integrity.server import fast_ingest
+from anxin.integrity.server import event_routes, fast_ingest
 from anxin.integrity.server.fast_ingest import FastIngest
 
 T0 = 1767225600000
@@ -51,7 +51,7 @@ def served(settings, tmp_path, monkeypatch) -> Iterator[tuple[LiveServer, LiveSe
     fast_app = create_app(settings)
     routed_settings = settings.model_copy(update={"data_dir": tmp_path / "routed"})  # its own journal, same DB
     routed_app = create_app(routed_settings)
-    routed_app.user_middleware = [m for m in routed_app.user_middleware if m.cls is not FastIngest]
+    routed_app.fast_ingest = False
     with serve(fast_app, settings) as fast, serve(routed_app, routed_settings) as routed:
         yield fast, routed, seen
 
@@ -189,6 +189,20 @@ def test_everything_else_still_goes_through_fastapi(served, demo):
         docs = client.get("/openapi.json").json()["paths"]
         assert "requestBody" in docs["/api/events"]["post"] and "requestBody" in docs["/api/events/batch"]["post"]
     assert seen == []
+
+
+def test_an_unexpected_failure_is_the_apps_500_with_the_request_id(settings, demo, monkeypatch):
+    async def broken(request, caller):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setitem(event_routes.FAST_PATHS, "/api/events", broken)
+    with serve(create_app(settings), settings) as server, server.client() as client:
+        answer = client.post(
+            "/api/events", json=order(1), headers=bearer(demo.integrator_key, **{"X-Request-ID": "req-500"})
+        )
+        assert answer.status_code == 500 and answer.headers["x-request-id"] == "req-500"
+        assert answer.json()["error"] == "internal" and answer.json()["detail"] == {"request_id": "req-500"}
+        assert client.get("/api/health").status_code == 200  # the server keeps serving
 
 
 def test_the_startup_heap_is_frozen_only_while_serving():

@@ -37,6 +37,7 @@ so a batch is decided wholly under one ruleset (atomic activation).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import fcntl
 import logging
 import queue
@@ -92,9 +93,49 @@ class Outcome(NamedTuple):
 
 @dataclass
 class _Submission:
+    """Events waiting for the writer, and who waits for their outcomes.
+
+    A thread waits on ``future``; a coroutine on ``waiter``, an asyncio future
+    of ``loop``, so the writer can settle a whole batch's coroutines with one
+    wake-up of their loop (``_Replies``) instead of one per request.
+    """
+
     events: Sequence[Event]
     source: str
-    future: Future = field(default_factory=Future)
+    future: Future | None = None
+    loop: asyncio.AbstractEventLoop | None = None
+    waiter: asyncio.Future | None = None
+
+
+class _Replies:
+    """A batch's answers: thread futures settled at once, coroutines in one hop per event loop."""
+
+    def __init__(self) -> None:
+        self._by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future, Any, BaseException | None]]] = {}
+
+    def answer(self, sub: _Submission, value: Any = None, error: BaseException | None = None) -> None:
+        if sub.future is not None:
+            if error is None:
+                sub.future.set_result(value)
+            else:
+                sub.future.set_exception(error)
+        elif sub.loop is not None and sub.waiter is not None:
+            self._by_loop.setdefault(sub.loop, []).append((sub.waiter, value, error))
+
+    def send(self) -> None:
+        for loop, answers in self._by_loop.items():
+            with contextlib.suppress(RuntimeError):  # a closed loop: nobody is waiting any more
+                loop.call_soon_threadsafe(_settle, answers)
+
+
+def _settle(answers: list[tuple[asyncio.Future, Any, BaseException | None]]) -> None:
+    for waiter, value, error in answers:
+        if waiter.done():  # the request was cancelled (client gone); its event is journaled all the same
+            continue
+        if error is None:
+            waiter.set_result(value)
+        else:
+            waiter.set_exception(error)
 
 
 @dataclass
@@ -250,19 +291,27 @@ class DecisionRuntime:
         """Queue ``events``; the future resolves to one :class:`Outcome` per event, in order, once durable."""
         if self._thread is None:
             raise RuntimeError("the decision runtime is not running; call start() first")
-        sub = _Submission(events, source)
-        if not events:
-            sub.future.set_result([])
-            return sub.future
-        self._queue.put(sub)
-        return sub.future
+        future: Future = Future()
+        if events:
+            self._queue.put(_Submission(events, source, future=future))
+        else:
+            future.set_result([])
+        return future
 
     def decide(self, events: Sequence[Event], source: str = "api") -> list[Outcome]:
         """Blocking :meth:`submit` for threads and the CLI."""
         return self.submit(events, source).result()
 
     async def decide_async(self, events: Sequence[Event], source: str = "api") -> list[Outcome]:
-        return await asyncio.wrap_future(self.submit(events, source))
+        """:meth:`decide` for coroutines: the loop is woken once per batch, not once per request."""
+        if self._thread is None:
+            raise RuntimeError("the decision runtime is not running; call start() first")
+        if not events:
+            return []
+        loop = asyncio.get_running_loop()
+        sub = _Submission(events, source, loop=loop, waiter=loop.create_future())
+        self._queue.put(sub)
+        return await sub.waiter
 
     def _control(self, apply: Callable[[], Any]) -> Future:
         if self._thread is None:
@@ -396,8 +445,10 @@ class DecisionRuntime:
             log.exception("decision runtime: a batch of %d events failed; rebuilding state from the journal", len(rows))
             journal.rollback()
             self.stats.failed_commits += 1
+            replies = _Replies()
             for sub in subs:
-                sub.future.set_exception(exc)
+                replies.answer(sub, error=exc)
+            replies.send()
             self.state = EngineState(lists=self.state.lists, labels=self.state.labels)
             self._restore()
             if self.shadow is not None:
@@ -406,6 +457,7 @@ class DecisionRuntime:
         self.stats.commits += 1
         self.stats.accepted += len(rows)
         self.stats.last_batch = len(rows)
+        replies = _Replies()
         for sub, plan in zip(subs, plans, strict=True):
             outcomes = []
             for kind, ref in plan:
@@ -422,7 +474,8 @@ class DecisionRuntime:
                     if kind == "repeat":
                         self.stats.duplicates += 1
             self.stats.duplicates += sum(1 for kind, _ in plan if kind == "journaled")
-            sub.future.set_result(outcomes)
+            replies.answer(sub, outcomes)
+        replies.send()
 
     def _snapshot(self) -> None:
         assert self._journal is not None
