@@ -2,8 +2,10 @@
 uvicorn server on a free port, and headless Chromium through Playwright.
 
 The kind of a test comes from its file name (STYLE §4): ``test_service.py`` /
-``test_models.py`` / ``test_migrations.py`` use a real database, ``test_routes.py``
-a real HTTP server, ``test_pages.py`` a real browser; anything else is a unit test.
+``test_models.py`` / ``test_migrations.py`` / ``test_cli.py`` use a real database,
+``test_routes.py`` a real HTTP server, ``test_pages.py`` a real browser,
+``test_commands.py`` the ``anxin`` command in a subprocess on its own SQLite
+files (so it is not repeated on PostgreSQL); anything else is a unit test.
 
 With ``ANXIN_TEST_DATABASE_URL=postgresql+psycopg://…/postgres`` the database
 tests run on PostgreSQL: the template is a migrated database, and every test
@@ -45,6 +47,7 @@ KIND_BY_FILE = {
     "test_models.py": "db",
     "test_migrations.py": "db",
     "test_cli.py": "db",
+    "test_commands.py": "cli",
     "test_routes.py": "http",
     "test_pages.py": "browser",
 }
