@@ -21,7 +21,6 @@ from rich.table import Table
 
 from anxin.cli.common import DbOption, console, database_session, reported_errors
 from anxin.integrity.scorer import service as scorer
-from anxin.integrity.scorer.evaluate import evaluate as run_evaluation
 from anxin.integrity.scorer.tables import read_tables
 
 app = typer.Typer(no_args_is_help=True)
@@ -38,6 +37,8 @@ def evaluate(
     splits: int = typer.Option(5, "--splits", min=1, help="Stratified splits to average over."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as one JSON object only."),
 ) -> None:
+    from anxin.integrity.scorer.evaluate import evaluate as run_evaluation  # LightGBM + scikit-learn: ~1 s
+
     with reported_errors():
         tables = read_tables(features, labels, edges, text)
         with Progress(

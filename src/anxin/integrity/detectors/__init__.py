@@ -7,6 +7,7 @@ labels so rules can read ``label(actor, "ring_member")``.
 """
 
 from anxin.integrity.detectors.finding import Finding, Member, Reason
+from anxin.text import N_
 
 DETECTOR_LABELS = frozenset(
     {
@@ -24,4 +25,15 @@ DETECTOR_LABELS = frozenset(
 )
 """Labels the batch detectors write; rules read them as ``label(actor, "ring_member")``."""
 
-__all__ = ["DETECTOR_LABELS", "Finding", "Member", "Reason"]
+SPIKE_CONTEXT_LABELS = {
+    "new_accounts": N_("new accounts"),
+    "linked_accounts": N_("linked accounts"),
+    "one_region": N_("one region"),
+    "discount_refund": N_("discounted, then refunded"),
+}
+"""What made a sales spike's buyers unusual (``spikes`` evidence), as the finding page names it.
+
+Here rather than in ``spikes`` so the page shows it without importing the detector (and scipy.stats).
+"""
+
+__all__ = ["DETECTOR_LABELS", "SPIKE_CONTEXT_LABELS", "Finding", "Member", "Reason"]

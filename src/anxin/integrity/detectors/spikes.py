@@ -76,12 +76,6 @@ HOUR_MS = 3_600_000
 DAY_MS = 86_400_000
 CHINA_OFFSET_MS = 8 * HOUR_MS
 LINK_KINDS = ("device", "payment", "address", "ip")
-CONTEXT_LABELS = {
-    "new_accounts": N_("new accounts"),
-    "linked_accounts": N_("linked accounts"),
-    "one_region": N_("one region"),
-    "discount_refund": N_("discounted, then refunded"),
-}
 
 
 class Order(NamedTuple):

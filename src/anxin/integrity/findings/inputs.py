@@ -11,7 +11,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from anxin.integrity.detectors import brushing, cashback, dense_blocks, extortion, insider, rings, spikes, templates
 from anxin.integrity.detectors.finding import Finding
 from anxin.integrity.events.schema import Event
 
@@ -31,27 +30,73 @@ class RunContext:
         return self.load_rule_changes()
 
 
-def _events_only(detect: Callable[[Sequence[Event]], list[Finding]]):
-    return lambda events, _context: detect(events)
+# Each entry imports its detector when it runs: together they pull in scipy.stats and numba (~1.5 s), which
+# every ``anxin`` command and every server start otherwise paid before doing anything.
 
 
-def template_findings(events: Sequence[Event], _context: RunContext) -> list[Finding]:
+def _rings(events: Sequence[Event], _context: RunContext) -> list[Finding]:
+    from anxin.integrity.detectors import rings
+
+    return rings.detect(events)
+
+
+def _templates(events: Sequence[Event], _context: RunContext) -> list[Finding]:
+    from anxin.integrity.detectors import templates
+
     return templates.detect([e for e in events if e.type == "review" and e.attrs.get("text")])
 
 
-def insider_findings(events: Sequence[Event], context: RunContext) -> list[Finding]:
+def _dense_blocks(events: Sequence[Event], _context: RunContext) -> list[Finding]:
+    from anxin.integrity.detectors import dense_blocks
+
+    return dense_blocks.detect(events)
+
+
+def _lockstep(events: Sequence[Event], _context: RunContext) -> list[Finding]:
+    from anxin.integrity.detectors import dense_blocks
+
+    return dense_blocks.detect_lockstep(events)
+
+
+def _cashback(events: Sequence[Event], _context: RunContext) -> list[Finding]:
+    from anxin.integrity.detectors import cashback
+
+    return cashback.detect(events)
+
+
+def _brushing(events: Sequence[Event], _context: RunContext) -> list[Finding]:
+    from anxin.integrity.detectors import brushing
+
+    return brushing.detect(events)
+
+
+def _spikes(events: Sequence[Event], _context: RunContext) -> list[Finding]:
+    from anxin.integrity.detectors import spikes
+
+    return spikes.detect(events)
+
+
+def _insider(events: Sequence[Event], context: RunContext) -> list[Finding]:
+    from anxin.integrity.detectors import insider
+
     return insider.detect(events, rule_changes=context.rule_changes)
 
 
+def _extortion(events: Sequence[Event], _context: RunContext) -> list[Finding]:
+    from anxin.integrity.detectors import extortion
+
+    return extortion.detect(events)
+
+
 DETECTORS: dict[str, Callable[[Sequence[Event], RunContext], list[Finding]]] = {
-    "rings": _events_only(rings.detect),
-    "templates": template_findings,
-    "dense_blocks": _events_only(dense_blocks.detect),
-    "lockstep": _events_only(dense_blocks.detect_lockstep),
-    "cashback": _events_only(cashback.detect),
-    "brushing": _events_only(brushing.detect),
-    "spikes": _events_only(spikes.detect),
-    "insider": insider_findings,
-    "extortion": _events_only(extortion.detect),
+    "rings": _rings,
+    "templates": _templates,
+    "dense_blocks": _dense_blocks,
+    "lockstep": _lockstep,
+    "cashback": _cashback,
+    "brushing": _brushing,
+    "spikes": _spikes,
+    "insider": _insider,
+    "extortion": _extortion,
 }
 """Detector name (as the CLI, the API and the console say it) → how it runs over journal events."""

@@ -21,8 +21,6 @@ from sqlalchemy.orm import Session
 from anxin.audit import service as audit
 from anxin.auth import service as auth
 from anxin.errors import Conflict, InvalidInput, NotFound
-from anxin.integrity.scorer.evaluate import design, evaluate
-from anxin.integrity.scorer.model import fit
 from anxin.integrity.scorer.models import ScorerScore, ScorerVersion
 from anxin.integrity.scorer.tables import Tables
 from anxin.store.base import utcnow
@@ -38,6 +36,11 @@ def train(
         raise InvalidInput(f"model name {name!r}: use 2–64 lower-case letters, digits or _, starting with a letter")
     if not reason.strip():
         raise InvalidInput("say why this model is trained (--reason)")
+    # LightGBM and scikit-learn (~1 s to import) load when a model is trained, not with every command and
+    # server start that only reads scores.
+    from anxin.integrity.scorer.evaluate import design, evaluate
+    from anxin.integrity.scorer.model import fit
+
     check = evaluate(tables, train_frac=0.7, seed=seed, splits=1)
     labelled = tables.labelled
     x, names = design(tables, labelled, seed)

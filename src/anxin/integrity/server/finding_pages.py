@@ -12,7 +12,7 @@ from anxin.auth import service as auth
 from anxin.auth.guard import Allow
 from anxin.auth.permissions import Permission
 from anxin.errors import AnxinError
-from anxin.integrity.detectors.spikes import CONTEXT_LABELS
+from anxin.integrity.detectors import SPIKE_CONTEXT_LABELS
 from anxin.integrity.findings import service as findings
 from anxin.integrity.findings.inputs import DETECTORS
 from anxin.integrity.server.live import publish_labels, runtime_of
@@ -85,7 +85,7 @@ def finding_page(request: Request, finding_id: int, session: SessionDep, _caller
         "detector_labels": DETECTOR_LABELS,
         "status_labels": STATUS_LABELS,
         "series": _hourly_series(finding.evidence),
-        "context_labels": CONTEXT_LABELS,
+        "context_labels": SPIKE_CONTEXT_LABELS,
     }
     return render(request, "risk_finding.html", context)
 
