@@ -50,9 +50,10 @@ _FOLD.update({0x3000: 0x20, 0x2010: 0x2D, 0x2011: 0x2D, 0x2012: 0x2D, 0x2013: 0x
 _FOLD.update({0x2015: 0x2D, 0x2212: 0x2D, 0xFE63: 0x2D, 0x00A0: 0x20, 0x30FC: 0x2D})
 
 # A run of digits, separators and placeholders (X, ×, *: 400-XXX-XXXX must be seen to be
-# reported). A plain character class keeps the scan fast; the +86 prefix and an opening
-# bracket before the run are looked up by hand.
-_RUN = re.compile(r"[0-9][0-9 \-.()\[\]/Xx×*]*")
+# reported), five characters at least: no number or placeholder number is shorter than 95555,
+# and pages are full of shorter runs (dates, prices, list numbers). A plain character class
+# keeps the scan fast; the +86 prefix and an opening bracket before the run are looked up by hand.
+_RUN = re.compile(r"[0-9][0-9 \-.()\[\]/Xx×*]{4,}")
 _PLUS86 = re.compile(r"\+\s?86[\s-]?$")
 _GLUED = frozenset(".")  # a run right after a dot is a decimal or version, not a number
 _GROUP = re.compile(r"\d+|[Xx×*]+")
@@ -198,8 +199,6 @@ def extract_phones(text: str) -> PhoneExtraction:
     numbers: list[PhoneNumber] = []
     rejected: list[Rejected] = []
     for m in _RUN.finditer(folded):
-        if m.end() - m.start() < 5:
-            continue  # no number or placeholder number is shorter than 95555
         start, run = m.start(), m.group().rstrip(" -.([/")
         if start and folded[start - 1] in _GLUED:
             continue

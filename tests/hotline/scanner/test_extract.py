@@ -1,8 +1,19 @@
+import re
+from html import unescape
+
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from anxin.hotline.scanner.extract import PageError, brand_mentions, decode_with_encoding, html_to_text, page_text
+from anxin.hotline.scanner import lexicon
+from anxin.hotline.scanner.extract import (
+    PageError,
+    _listed_mentions,
+    brand_mentions,
+    decode_with_encoding,
+    html_to_text,
+    page_text,
+)
 
 
 @pytest.mark.parametrize("encoding", ["gb18030", "gbk", "utf-8", "utf-16"])
@@ -69,3 +80,71 @@ def test_detection_looks_past_a_long_ascii_prefix():
     html = '<meta charset="utf-8"><script>' + "var a=1;" * 12_000 + "</script><p>索立捷智能锁全国统一售后服务热线</p>"
     p = page_text(html.encode("gb18030"))
     assert p.encoding == "gb18030" and "索立捷智能锁全国统一售后服务热线" in p.text
+
+
+def listed_mentions_by_find(folded: str) -> list[tuple[int, int, str]]:
+    """Oracle: every occurrence of every alias by ``str.find``, then leftmost-longest without overlaps."""
+    hits = []
+    for alias in lexicon.ALIASES:
+        i = folded.find(alias)
+        while i >= 0:
+            j = i + len(alias)
+            before = folded[i - 1] if i else " "
+            after = folded[j] if j < len(folded) else " "
+            inside_a_word = any(c.isascii() and c.isalnum() for c in (before, after))
+            if not (alias.isascii() and inside_a_word):
+                hits.append((i, j, alias))
+            i = folded.find(alias, j)
+    hits.sort(key=lambda h: (h[0], h[0] - h[1]))
+    out, last_end = [], -1
+    for h in hits:
+        if h[0] >= last_end:
+            out.append(h)
+            last_end = h[1]
+    return out
+
+
+ALIAS_PIECES = st.sampled_from([*lexicon.ALIASES, "电器", "空调", "a", "X", "9", "-", ".", "。", "完美", "太原", "\n"])
+
+
+@given(st.lists(ALIAS_PIECES, max_size=30))
+def test_listed_mentions_match_the_find_oracle(pieces):
+    text = "".join(pieces)
+    assert _listed_mentions(text) == listed_mentions_by_find(text)
+
+
+def test_listed_mentions_prefer_the_longest_alias_and_whole_ascii_words():
+    text = "老板电器、A.O.史密斯、AO史密斯、史密斯、LGBT、LG、3M、SIEMENSIEMENS、盼盼盼"
+    found = [alias for _, _, alias in _listed_mentions(text)]
+    assert found == ["老板电器", "A.O.史密斯", "AO史密斯", "史密斯", "LG", "3M", "盼盼"]
+
+
+def html_to_text_first_version(markup: str) -> str:
+    """Oracle: the first html_to_text, with a lazy .*? to the end of scripts and backtracking everywhere."""
+    markup = re.sub(
+        r"<(script|style|noscript|template)\b.*?(?:</\1\s*>|$)|<!--.*?(?:-->|$)", " ", markup, flags=re.I | re.S
+    )
+    block = r"<\s*/?\s*(?:p|div|br|li|tr|h[1-6]|table|ul|ol|section|article|header|footer|dd|dt)\b[^>]*>"
+    markup = re.sub(block, "\n", markup, flags=re.I)
+    text = unescape(re.sub(r"<[^>]{0,2000}>", "", markup))
+    return re.sub(r"\n\s*\n+", "\n", re.sub(r"[ \t\r\f\v\u00a0]+", " ", text)).strip()
+
+
+LONG_TAGS = ("<" + "x" * 1999, "<" + "x" * 2000 + ">", "<" + "x" * 2001 + ">")  # a tag is at most 2000 characters
+MARKUP_PIECES = st.sampled_from(
+    [
+        *("<script>", "</script>", "</SCRIPT >", "<style a=1>", "</style>", "<noscript>", "</noscript>", "<template>"),
+        *("</template>", "<!--", "-->", "--->", "-", "--", "<", ">", "</", "<p>", "< / P >", "<br/>", "<LI class=x>"),
+        *("</li>", "<a href='/'>", "</a>", "<pre>", "<h2>", "<section>", "<ſection>", "<dİv>", "</scriptx>", "甲", "x"),
+        *("<ſcript>", "</ſcript>", "<ſtyle>", "<NOSCRIPT>", "<Template>", "<!DOCTYPE html>", "<!-- a -- b -->"),
+        *(" ", "  ", "\t", "\u00a0", "&nbsp;", "&amp;", "\u3000", "\n", "\n \n", "\r\n", "\n\n\n", "\n\u3000\n"),
+        *LONG_TAGS,
+    ]
+)
+
+
+@settings(max_examples=300)
+@given(st.lists(MARKUP_PIECES, max_size=40))
+def test_html_to_text_matches_its_first_version(pieces):
+    markup = "".join(pieces)
+    assert html_to_text(markup) == html_to_text_first_version(markup)

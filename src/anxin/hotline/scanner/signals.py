@@ -24,7 +24,11 @@ text or its lines: O(n) per page.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import accumulate, count
+from operator import add
 
 from anxin.hotline.phones import PhoneNumber
 from anxin.hotline.scanner import lexicon
@@ -113,6 +117,50 @@ class Page:
     main_brand: str | None
     offers: list[Offer] = field(default_factory=list)
     unresolved_places: list[str] = field(default_factory=list)  # region-list items no unit matches
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """The folded text's lines, split once for every signal that reads line by line."""
+        return self.folded.split("\n")
+
+    @cached_property
+    def line_starts(self) -> list[int]:
+        """Offset of every line in the text, plus ``len(text) + 1`` as the end of the last one."""
+        # The i-th line starts after the i lines before it and their i line breaks.
+        return list(map(add, accumulate(map(len, self.lines), initial=0), count()))
+
+    def line_index(self, pos: int) -> int:
+        """The line holding text offset ``pos``: a bisection, so signals can visit only the lines a match is on."""
+        return bisect_right(self.line_starts, pos) - 1
+
+    @cached_property
+    def list_lines(self) -> dict[int, list[str]]:
+        """The lines that are lists of short items (region lists), in order: line index → items."""
+        out = {}
+        for m in _THREE_SEPARATORS.finditer("\n" + self.folded):
+            i = self.line_index(m.start())
+            items = LIST_SEP.split(self.lines[i])
+            if _is_list(items):
+                out[i] = items
+        return out
+
+    @cached_property
+    def title_lines(self) -> list[tuple[int, str]]:
+        """The brand's service headings (see :func:`find_title_lines`), found once for the signals that read them."""
+        return find_title_lines(self)
+
+
+LIST_SEP = re.compile(r"[、,，;；]")
+# A line with at least three separators (four items): the only lines that can be lists. Searched over
+# "\n" + text, so a match starts at the line's offset in the text; possessive runs never backtrack.
+_THREE_SEPARATORS = re.compile(r"\n(?:[^\n、,，;；]*+[、,，;；]){3}")
+
+
+def _is_list(items: list[str]) -> bool:
+    """Whether a line's items make a list of short items (a region list), not prose with commas."""
+    if len(items) < 4:
+        return False
+    return max(map(len, items)) <= 12 or sum(len(i.strip()) <= 12 for i in items) >= 0.7 * len(items)
 
 
 _LABEL = re.compile(
@@ -234,18 +282,25 @@ def brand_hotline(page: Page, registry: HotlineRegistry) -> list[Reason]:
     return reasons
 
 
-def title_lines(page: Page) -> list[tuple[int, str]]:
-    """Lines that start with a brand and name a service line: 威能咨询电话, 容声集成灶各区维修服务地址电话多少."""
+def find_title_lines(page: Page) -> list[tuple[int, str]]:
+    """Lines that start with a brand and name a service line: 威能咨询电话, 容声集成灶各区维修服务地址电话多少.
+
+    Only lines holding a brand mention can qualify, so only those are read.
+    """
     out = []
-    f = page.folded
-    starts = {b.start: b for b in page.brands}
-    pos = 0
-    for line in f.split("\n"):
+    starts = {b.start for b in page.brands}
+    last = -1
+    for i in map(page.line_index, sorted(starts)):
+        if i == last:
+            continue
+        last = i
+        line, pos = page.lines[i], page.line_starts[i]
+        if len(line) > 50:
+            continue
         lead = _TITLE_LEAD.match(line)
         at = pos + (lead.end() if lead else 0)
-        if len(line) <= 50 and at in starts and _TITLE_NOUN.search(line) and not _QUESTION.search(line):
+        if at in starts and _TITLE_NOUN.search(line) and not _QUESTION.search(line):
             out.append((pos, line))
-        pos += len(line) + 1
     return out
 
 
@@ -276,7 +331,7 @@ def phone_headlines(page: Page) -> list[Reason]:
 
 def service_titles(page: Page) -> list[Reason]:
     """Headings that present a brand's service line — the shape of pages that speak as the brand."""
-    titles = title_lines(page)
+    titles = page.title_lines
     if not titles:
         return []
     n = len(titles)
@@ -295,7 +350,7 @@ def official_claim(page: Page) -> list[Reason]:
     if page.main_brand is None:
         return []
     hits: list[Evidence] = []
-    for start, line in title_lines(page):
+    for start, line in page.title_lines:
         m = _CLAIM.search(line)
         if m is not None:
             hits.append(evidence(page, start, start + min(len(line), 60)))
