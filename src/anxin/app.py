@@ -52,10 +52,14 @@ from anxin.privacy.keyfile import load_key_ring
 from anxin.regions import pages as region_pages
 from anxin.regions import routes as region_routes
 from anxin.service.analytics import pages as analytics_pages
+from anxin.service.complaints import pages as complaint_pages
+from anxin.service.complaints import routes as complaint_routes
 from anxin.service.dispatch import pages as dispatch_pages
 from anxin.service.dispatch import routes as dispatch_routes
 from anxin.service.knowledge import pages as library_pages
 from anxin.service.knowledge import routes as library_routes
+from anxin.service.members import pages as member_pages
+from anxin.service.members import routes as member_routes
 from anxin.service.stations import pages as station_pages
 from anxin.service.stations import routes as station_routes
 from anxin.service.technicians import pages as technician_pages
@@ -146,6 +150,7 @@ def create_app(settings: Settings) -> AnxinApp:
         technician_routes.router,
         ticket_routes.router,
         dispatch_routes.router,
+        complaint_routes.router,
         rule_routes.router,
         scorer_routes.router,
         finding_routes.router,
@@ -153,6 +158,7 @@ def create_app(settings: Settings) -> AnxinApp:
         credit_routes.router,
         report_routes.router,
         library_routes.router,
+        member_routes.router,
         portal_pages.router,
         auth_pages.router,
         workspace_pages.router,
@@ -163,6 +169,7 @@ def create_app(settings: Settings) -> AnxinApp:
         ticket_pages.router,
         dispatch_pages.router,
         visit_pages.router,
+        complaint_pages.router,
         analytics_pages.router,
         risk_pages.router,
         finding_pages.router,
@@ -170,6 +177,7 @@ def create_app(settings: Settings) -> AnxinApp:
         credit_pages.router,
         report_pages.router,
         library_pages.router,
+        member_pages.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")

@@ -17,13 +17,17 @@ from anxin.integrity.rules import models as integrity_rule_models
 from anxin.integrity.scorer import models as integrity_scorer_models
 from anxin.privacy import models as privacy_models
 from anxin.privacy.rotation import SealedColumn
+from anxin.service.complaints import models as complaint_models
 from anxin.service.customers import models as customer_models
 from anxin.service.customers import service as customers
 from anxin.service.knowledge import models as knowledge_models
+from anxin.service.members import models as member_models
 from anxin.service.stations import models as station_models
 from anxin.service.technicians import models as technician_models
 from anxin.service.tickets import models as ticket_models
 from anxin.service.tickets import service as tickets
+from anxin.service.visits import models as visit_models
+from anxin.service.visits import service as visits
 from anxin.store.base import Base
 
 SEALED_COLUMNS = [
@@ -31,6 +35,7 @@ SEALED_COLUMNS = [
     SealedColumn(customer_models.Customer, "name_sealed", customers.NAME),
     SealedColumn(ticket_models.Ticket, "address_sealed", tickets.ADDRESS),
     SealedColumn(ticket_models.Ticket, "description_sealed", tickets.DESCRIPTION),
+    SealedColumn(visit_models.VisitRecord, "position_sealed", visits.POSITION),
 ]
 """Every column holding sealed personal data; key rotation re-seals exactly these."""
 
@@ -39,6 +44,7 @@ __all__ = [
     "Base",
     "audit_models",
     "auth_models",
+    "complaint_models",
     "customer_models",
     "hotline_models",
     "integrity_case_models",
@@ -48,8 +54,10 @@ __all__ = [
     "integrity_rule_models",
     "integrity_scorer_models",
     "knowledge_models",
+    "member_models",
     "privacy_models",
     "station_models",
     "technician_models",
     "ticket_models",
+    "visit_models",
 ]

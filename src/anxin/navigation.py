@@ -38,6 +38,8 @@ _EXTRA: dict[Role, list[NavItem]] = {
         _LIBRARY,
         NavItem("/brand/network", N_("Service network")),
         NavItem("/brand/penalties", N_("Penalties and appeals")),
+        NavItem("/brand/complaints", N_("Complaints")),
+        NavItem("/brand/members", N_("Membership")),
         NavItem("/analytics", N_("Analytics")),
         NavItem("/hotline/registry", N_("Hotline registry")),
         NavItem("/accounts", N_("Accounts and API keys")),

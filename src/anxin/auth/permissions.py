@@ -64,6 +64,8 @@ class Permission(StrEnum):
     reports_manage = "reports:manage"
     library_read = "library:read"
     library_write = "library:write"
+    complaints_manage = "complaints:manage"
+    members_manage = "members:manage"
     page_consumer = "page:consumer"
     page_agent = "page:agent"
     page_dispatch = "page:dispatch"
@@ -114,6 +116,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
         {Role.agent, Role.dispatcher, Role.technician, Role.brand_admin, Role.platform_admin}
     ),
     Permission.library_write: frozenset({Role.agent, Role.technician, Role.brand_admin}),
+    Permission.complaints_manage: frozenset({Role.brand_admin}),
+    Permission.members_manage: frozenset({Role.brand_admin}),
     Permission.page_consumer: _EVERYONE,
     Permission.page_agent: frozenset({Role.agent, Role.brand_admin}),
     Permission.page_dispatch: frozenset({Role.dispatcher, Role.brand_admin}),
@@ -187,6 +191,8 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.reports_manage: N_("Triage and answer consumer reports"),
     Permission.library_read: N_("Search the case library"),
     Permission.library_write: N_("Write up solved repairs for the case library"),
+    Permission.complaints_manage: N_("Investigate and answer complaints, grant refunds"),
+    Permission.members_manage: N_("Manage membership tiers and members"),
     Permission.page_consumer: N_("Consumer pages"),
     Permission.page_agent: N_("Intake desk"),
     Permission.page_dispatch: N_("Dispatch board"),

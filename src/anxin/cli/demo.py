@@ -14,10 +14,13 @@ from rich.table import Table
 from anxin.auth.permissions import API_KEY_SCOPES
 from anxin.cli.common import DbOption, build_settings, console, key_ring
 from anxin.demo.accounts import create_demo_accounts
+from anxin.demo.history import create_demo_history
 from anxin.demo.hotlines import create_demo_hotlines
 from anxin.demo.integrity import create_demo_rules, demo_marketplace, stream_marketplace
+from anxin.demo.members import create_demo_members
 from anxin.demo.network import create_demo_network
 from anxin.demo.tickets import create_demo_tickets
+from anxin.demo.visits import create_demo_visits
 from anxin.integrity.findings import service as findings
 from anxin.integrity.findings.inputs import DETECTORS
 from anxin.integrity.server.live import journal_path, start_runtime
@@ -44,8 +47,11 @@ def demo(
         accounts = create_demo_accounts(session)
         create_demo_hotlines(session)
         create_demo_network(session)
+        create_demo_members(session, key_ring(settings))  # before the tickets: members' requests take their promise
         create_demo_tickets(session, key_ring(settings))
         create_demo_library(session, key_ring(settings))
+        create_demo_visits(session, key_ring(settings), root=settings.data_dir)
+        create_demo_history(session)
         create_demo_rules(session)
     journal = journal_path(settings)
     for suffix in ("", "-wal", "-shm"):

@@ -40,3 +40,28 @@ def test_the_dispatcher_pins_a_ticket_and_sees_the_map(live_server, waiting, pag
     form.get_by_role("button").click()
     expect(page.get_by_test_id("error")).to_contain_text("不覆盖")
     expect(page.get_by_test_id("waiting").locator(f"tr[data-number='{number}']")).to_have_count(1)
+
+
+def test_the_dispatcher_drags_tickets_onto_technicians(live_server, waiting, page, log_in):
+    page.set_viewport_size({"width": 1280, "height": 2400})  # the queue and the crew's cards on one screen
+    log_in(page, "antu-dispatch")
+    ticket = page.get_by_test_id("waiting").locator("tbody tr[data-number]", has_text="拱墅区").first  # S1 lock
+    number = ticket.get_attribute("data-number")
+
+    def card(name: str):
+        return page.locator("[data-testid^=tech-]", has=page.get_by_role("heading", name=name))
+
+    def booked_with(name: str):
+        return card(name).locator(f"li[data-number='{number}']")
+
+    ticket.drag_to(card("王磊"))
+    expect(booked_with("王磊")).to_have_count(1)
+    expect(page.get_by_test_id("waiting").locator(f"tr[data-number='{number}']")).to_have_count(0)
+    # Booked but not under way: dragged on to a second technician, who takes it over.
+    booked_with("王磊").drag_to(card("郑建国"))
+    expect(booked_with("郑建国")).to_have_count(1)
+    expect(booked_with("王磊")).to_have_count(0)
+    # A technician who cannot take it: refused with the rule, and the booking stays where it was.
+    booked_with("郑建国").drag_to(card("陈勇"))
+    expect(page.get_by_test_id("error")).to_contain_text("不覆盖")
+    expect(booked_with("郑建国")).to_have_count(1)

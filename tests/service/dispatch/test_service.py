@@ -15,7 +15,8 @@ from anxin.privacy.crypto import KeyRing
 from anxin.service.dispatch import service as dispatch
 from anxin.service.technicians.models import Technician
 from anxin.service.tickets import service as tickets
-from anxin.service.tickets.models import Ticket
+from anxin.service.tickets.lifecycle import Status
+from anxin.service.tickets.models import Ticket, TicketEvent
 
 TUESDAY_10AM = datetime(2026, 11, 24, 10, 0, tzinfo=CHINA)
 
@@ -98,7 +99,26 @@ def test_a_dispatchers_pin_holds_and_the_hard_rules_still_apply(db, waiting, pri
     assert result.assigned[0][:2] == (ticket.number, "王磊")
     assert ticket.status == "dispatched" and ticket.technician_id == crew["王磊"].id
     assert "pinned by the dispatcher" in ticket.dispatch_note
-    with pytest.raises(InvalidInput, match="not waiting"):
-        dispatch.assign(db, ticket_id=ticket.id, technician_id=crew["郑建国"].id, actor=dispatcher, now=TUESDAY_10AM)
     dispatch.auto_dispatch(db, actor=dispatcher, now=TUESDAY_10AM, time_limit=0.5)
     assert ticket.technician_id == crew["王磊"].id  # the optimizer keeps the dispatcher's choice
+
+
+def test_a_booked_ticket_is_reassigned_until_its_technician_sets_off(db, waiting, principal):
+    dispatcher = principal("antu-dispatch")
+    ticket = db.query(Ticket).filter(Ticket.lock_model == "S1", Ticket.region_code.in_(("330102", "330105"))).first()
+    crew = {t.name: t for t in db.query(Technician).filter(Technician.brand_id == dispatcher.brand_id)}
+    dispatch.assign(db, ticket_id=ticket.id, technician_id=crew["王磊"].id, actor=dispatcher, now=TUESDAY_10AM)
+    db.commit()
+    with pytest.raises(InvalidInput, match="lacks the skill"):
+        dispatch.assign(db, ticket_id=ticket.id, technician_id=crew["刘洋"].id, actor=dispatcher, now=TUESDAY_10AM)
+    db.rollback()  # as every caller does with a refused change: the booking with 王磊 stands
+    assert ticket.status == "dispatched" and ticket.technician_id == crew["王磊"].id
+    zheng = crew["郑建国"].id
+    result = dispatch.assign(db, ticket_id=ticket.id, technician_id=zheng, actor=dispatcher, now=TUESDAY_10AM)
+    assert result.assigned[0][:2] == (ticket.number, "郑建国") and ticket.technician_id == zheng
+    moves = [(e.from_status, e.to_status) for e in db.query(TicketEvent).filter_by(ticket_id=ticket.id)]
+    assert moves[-2:] == [("dispatched", "received"), ("received", "dispatched")]  # the take-back is on record
+    for step in (Status.accepted, Status.en_route):
+        tickets.move(db, ticket_id=ticket.id, to=step, version=ticket.version, note="", actor=principal("admin"))
+    with pytest.raises(InvalidInput, match="not yet under way"):
+        dispatch.assign(db, ticket_id=ticket.id, technician_id=crew["王磊"].id, actor=dispatcher, now=TUESDAY_10AM)

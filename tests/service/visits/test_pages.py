@@ -1,4 +1,4 @@
-"""In headless Chromium, phone-sized: the technician accepts a job, sees the address, arrives, finishes."""
+"""In headless Chromium, phone-sized: a technician takes a job from dispatch to done, one step made offline."""
 
 from __future__ import annotations
 
@@ -6,12 +6,16 @@ from datetime import datetime
 
 import pytest
 from playwright.sync_api import expect
+from tests.service.visits.helpers import image
 
 from anxin.clocks.zones import CHINA
 from anxin.demo.network import create_demo_network
 from anxin.demo.tickets import create_demo_tickets
 from anxin.privacy.keyfile import load_key_ring
 from anxin.service.dispatch import service as dispatch
+
+PHONE = {"width": 390, "height": 844}
+WEST_LAKE = {"latitude": 30.2592, "longitude": 120.1480, "accuracy": 20}
 
 
 @pytest.fixture
@@ -23,16 +27,50 @@ def job(live_server, db, demo, principal):
     return next(number for number, name, _why in result.assigned if name == "郑建国")
 
 
-def test_technician_walks_a_job_through(live_server, job, browser, log_in):
-    phone = browser.new_context(locale="en-US", viewport={"width": 390, "height": 844}).new_page()
+def test_technician_completes_a_job_with_a_part_and_a_signature(live_server, job, browser, log_in, tmp_path):
+    context = browser.new_context(
+        locale="en-US", viewport=PHONE, geolocation=WEST_LAKE, permissions=["geolocation"], has_touch=True
+    )
+    phone = context.new_page()
+    phone.set_default_timeout(15_000)
     log_in(phone, "antu-tech")
     card = phone.get_by_test_id(f"job-{job}")
     expect(card).to_contain_text("已派单")
     card.get_by_test_id("step-accepted").click()
-    phone.get_by_test_id(f"job-{job}").get_by_test_id("reveal").click()
-    contact = phone.get_by_test_id("contact")
-    expect(contact).to_contain_text("+86")
-    for step in ("step-en_route", "step-on_site", "step-completed"):
-        phone.get_by_test_id(f"job-{job}").get_by_test_id(step).click()
-    expect(phone.get_by_test_id(f"job-{job}")).to_have_count(0)  # done: off today's list
-    phone.context.close()
+    card.get_by_test_id("reveal").click()
+    expect(phone.get_by_test_id("contact")).to_contain_text("+86")
+    card.get_by_test_id("step-en_route").click()
+    card.get_by_test_id("step-on_site").click()
+    expect(card.get_by_test_id("checked-in")).to_contain_text("±20")
+
+    context.set_offline(True)  # in the basement: the part is kept on the phone
+    card.get_by_test_id("add-part").locator("summary").click()
+    part = card.get_by_test_id("add-part").get_by_test_id("part-form")
+    part.locator("input[name=name]").fill("锂电池组")
+    part.locator("input[name=code]").fill("BAT-4")
+    part.locator("input[name=quantity]").fill("2")
+    part.locator("input[name=unit_price]").fill("35.50")
+    part.get_by_test_id("save-part").click()
+    expect(phone.get_by_test_id("pending")).to_contain_text("锂电池组")
+    context.set_offline(False)  # back up: the queue is sent and the page shows the part
+    expect(phone.get_by_test_id("pending")).to_be_hidden()
+    expect(card.get_by_test_id("parts-total")).to_have_text("¥71.00")
+
+    photo = tmp_path / "fault.jpg"
+    photo.write_bytes(image("JPEG", (1200, 900)))
+    card.get_by_test_id("photo-fault").set_input_files(photo)
+    card.get_by_test_id("upload-fault").click()
+    expect(card.get_by_test_id("visit-photos").locator("img")).to_have_count(1)
+
+    card.locator("textarea[name=summary]").fill("更换电池组，开锁测试正常")
+    card.get_by_test_id("step-completed").click()
+    expect(card.locator('[data-error-for="signature"]')).to_contain_text("签名")
+    pad = card.get_by_test_id("signature-pad").bounding_box()
+    phone.mouse.move(pad["x"] + 30, pad["y"] + 100)
+    phone.mouse.down()
+    for x, y in ((80, 40), (140, 120), (200, 50), (260, 110)):
+        phone.mouse.move(pad["x"] + x, pad["y"] + y, steps=4)
+    phone.mouse.up()
+    card.get_by_test_id("step-completed").click()
+    expect(card).to_have_count(0)  # done: off today's list
+    context.close()

@@ -20,4 +20,5 @@ class Customer(Base):
     phone_index: Mapped[str] = mapped_column(String(32))  # keyed HMAC of the E.164 number
     phone_masked: Mapped[str] = mapped_column(String(16))  # 138****5678: safe to show and to log
     name_sealed: Mapped[str] = mapped_column(Text)
+    member_tier_id: Mapped[int | None] = mapped_column(ForeignKey("member_tiers.id"), index=True)  # set by the brand
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

@@ -21,8 +21,14 @@ NAME = "customers.name"
 
 
 def customer_phone(raw: str) -> str:
-    """The E.164 form of a customer's number; only mobiles and landlines are people's numbers."""
-    phone = normalize_phone(raw)
+    """The E.164 form of a customer's number; only mobiles and landlines are people's numbers.
+
+    Every refusal names the ``phone`` field, so a form can show it next to the box.
+    """
+    try:
+        phone = normalize_phone(raw)
+    except InvalidInput as exc:
+        raise InvalidInput(exc.message, message_zh=exc.message_zh, detail={**exc.detail, "field": "phone"}) from None
     if phone.kind not in ("mobile", "landline") or phone.e164 is None:
         raise InvalidInput(
             f"{raw!r} is a {phone.kind} number; give the customer's mobile or landline",

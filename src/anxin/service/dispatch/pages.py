@@ -61,6 +61,7 @@ def _board(
         "waiting": waiting,
         "result": result,
         "status_labels": LABELS,
+        "reassignable": dispatch.REASSIGNABLE,
         "title": ROLE_LABELS[Role.dispatcher],
         "can_run": caller.may(Permission.dispatch_run),
         "china": CHINA,

@@ -33,7 +33,10 @@ from anxin.service.tickets.models import Ticket
 DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 JOB_MINUTES = 60.0
 WAITING = (Status.received.value, Status.reopened.value)
+REASSIGNABLE = (Status.dispatched.value, Status.accepted.value)  # the technician has not set off yet
 BOOKED = (Status.dispatched.value, Status.accepted.value, Status.en_route.value, Status.on_site.value)
+QUEUE_ORDER = (Ticket.queue_priority.desc(), Ticket.created_at, Ticket.id)
+"""The order waiting tickets are offered to the optimizer in: members with priority dispatch first, then oldest."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,8 @@ def build_problem(
 ) -> tuple[Problem, dict[str, Ticket], dict[str, TechnicianRow], list[tuple[str, str]]]:
     """Today's problem for a brand, the waiting tickets and technician rows behind its ids, and unplaceable tickets.
 
-    Tickets already with a technician (dispatched … on site) enter pinned to
+    Jobs come in :data:`QUEUE_ORDER`; every job has the same urgency here, so a member's tier decides who is
+    offered first. Tickets already with a technician (dispatched … on site) enter pinned to
     them, so their day is not planned twice; ``pins`` (ticket id → technician
     id) pins waiting tickets too — the dispatcher's override the optimizer keeps.
     """
@@ -82,9 +86,7 @@ def build_problem(
     pins = pins or {}
     jobs, waiting, unplaceable = [], {}, []
     for ticket in session.scalars(
-        select(Ticket)
-        .where(Ticket.brand_id == brand_id, Ticket.status.in_((*WAITING, *BOOKED)))
-        .order_by(Ticket.created_at)
+        select(Ticket).where(Ticket.brand_id == brand_id, Ticket.status.in_((*WAITING, *BOOKED))).order_by(*QUEUE_ORDER)
     ):
         point = point_of(ticket.region_code)
         booked = ticket.status in BOOKED
@@ -193,17 +195,31 @@ def _apply(session, plan: Plan, waiting, rows, unplaceable, *, now: datetime, ac
 def assign(
     session: Session, *, ticket_id: int, technician_id: int, actor: auth.Principal, now: datetime
 ) -> DispatchResult:
-    """The dispatcher's choice for one waiting ticket, pinned: hard rules still hold, and later auto-dispatch keeps it.
+    """The dispatcher's choice for one ticket, pinned: hard rules still hold, and later auto-dispatch keeps it.
+
+    A ticket already with another technician who has not set off yet (dispatched or accepted) is
+    taken back first and the move is recorded; if the new technician cannot take it, nothing changes.
 
     Raises:
         NotFound: the ticket or technician is not the caller's brand's.
-        InvalidInput: the ticket is not waiting, or the technician cannot take it (skill, territory, shift,
-            no room left today) — the message says which.
+        InvalidInput: the ticket is under way or done, or the technician cannot take it (skill, territory,
+            shift, no room left today) — the message says which.
     """
     ticket = tickets.get_ticket(session, ticket_id=ticket_id, viewer=actor)
     technicians_service.get_technician(session, technician_id=technician_id, viewer=actor)
+    if ticket.status in REASSIGNABLE and ticket.technician_id != technician_id:
+        tickets.move(
+            session, ticket_id=ticket.id, to=Status.received, version=ticket.version,
+            note=f"taken back from technician {ticket.technician_id} to reassign", actor=actor,
+        )  # fmt: skip
+        ticket.technician_id = None
+        ticket.planned_arrival = None
+        session.flush()
     if ticket.status not in WAITING:
-        raise InvalidInput(f"ticket {ticket.number} is {ticket.status}, not waiting", message_zh="该工单不在待派状态")
+        raise InvalidInput(
+            f"ticket {ticket.number} is {ticket.status}: only tickets not yet under way can be (re)assigned",
+            message_zh="该工单已在上门途中或已完成，不能改派",
+        )
     problem, _waiting, rows, unplaceable = build_problem(
         session, brand_id=ticket.brand_id, now=now, pins={ticket.id: technician_id}
     )

@@ -1,4 +1,8 @@
-"""The response promise: a ticket is answered (dispatched to a technician) within 30 minutes of intake.
+"""The response promise: a ticket is answered (dispatched to a technician) within its promised minutes of intake.
+
+The standard promise is 30 minutes (最快30分钟); a member's tier may promise
+less. Each ticket keeps the minutes it was promised at intake, so the clock of
+an old ticket never changes when a tier or the policy does later.
 
 Lock-outs happen at night, so the response line runs around the clock: the
 policy's calendar is 24×7. The clock is rebuilt from two recorded moments —
@@ -14,37 +18,41 @@ from datetime import datetime
 from anxin.clocks.calendar import BusinessCalendar
 from anxin.clocks.sla import SlaClock
 
-RESPONSE_MINUTES = 30.0
+STANDARD_RESPONSE_MINUTES = 30
 RESPONSE_CALENDAR = BusinessCalendar.always()
 
 
 @dataclass(frozen=True)
 class SlaView:
     deadline: datetime | None
+    promised_minutes: float
     elapsed_minutes: float
     breached: bool
     met: bool  # answered within the promise
 
     @property
     def remaining_minutes(self) -> float:
-        return max(0.0, RESPONSE_MINUTES - self.elapsed_minutes)
+        return max(0.0, self.promised_minutes - self.elapsed_minutes)
 
 
-def response_clock(received_at: datetime, answered_at: datetime | None) -> SlaClock:
-    clock = SlaClock(RESPONSE_CALENDAR, target_minutes=RESPONSE_MINUTES, started=received_at)
+def response_clock(received_at: datetime, answered_at: datetime | None, promised_minutes: float) -> SlaClock:
+    clock = SlaClock(RESPONSE_CALENDAR, target_minutes=promised_minutes, started=received_at)
     if answered_at is not None:
         clock.stop(answered_at)
     return clock
 
 
-def response_sla(received_at: datetime, answered_at: datetime | None, now: datetime) -> SlaView:
-    """Where the response promise of one ticket stands at ``now``."""
-    clock = response_clock(received_at, answered_at)
+def response_sla(
+    received_at: datetime, answered_at: datetime | None, now: datetime, promised_minutes: float
+) -> SlaView:
+    """Where the response promise of one ticket stands at ``now``, against the minutes that ticket was promised."""
+    clock = response_clock(received_at, answered_at, promised_minutes)
     elapsed = clock.elapsed(now)
-    breached = elapsed > RESPONSE_MINUTES
+    breached = elapsed > promised_minutes
     stopped = clock.stopped is not None
     return SlaView(
         deadline=clock.deadline(),
+        promised_minutes=promised_minutes,
         elapsed_minutes=elapsed,
         breached=breached,
         met=stopped and not breached,

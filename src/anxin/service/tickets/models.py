@@ -31,6 +31,11 @@ class Ticket(Base):
     dispatch_note: Mapped[str | None] = mapped_column(String(512))  # why this technician, or why nobody yet
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     warranty_until: Mapped[datetime | None] = mapped_column(UtcDateTime())  # 安心保障: free re-repair until then
+    # The promise taken at intake from the customer's tier; later tier or policy changes do not rewrite it.
+    member_tier_id: Mapped[int | None] = mapped_column(ForeignKey("member_tiers.id"), index=True)
+    response_minutes: Mapped[int] = mapped_column(Integer, server_default="30")
+    discount_percent: Mapped[int] = mapped_column(Integer, server_default="0")
+    queue_priority: Mapped[int] = mapped_column(Integer, server_default="0")  # higher is offered to dispatch first
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)

@@ -194,7 +194,10 @@ def board(request: Request, session: SessionDep, keys: KeyRingDep, caller: Ticke
     found = tickets.list_tickets(session, viewer=caller, status=chosen)
     answered = tickets.answered_at(session, [t.id for t in found])
     now = utcnow()
-    rows = [(tickets.to_read(session, keys, t), response_sla(t.created_at, answered.get(t.id), now)) for t in found]
+    rows = [
+        (tickets.to_read(session, keys, t), response_sla(t.created_at, answered.get(t.id), now, t.response_minutes))
+        for t in found
+    ]
     context = {"rows": rows, "status": status, "statuses": list(Status), **_labels()}
     return render(request, "tickets.html", context)
 

@@ -71,6 +71,9 @@ class TicketRead(BaseModel):
     address: str = Field(description="Region only; the street is sealed")
     queue_reason: str | None
     duplicate_of: int | None
+    member_tier: str | None = Field(description="The customer's tier at intake; None for the standard promise")
+    response_minutes: int = Field(description="Minutes to respond, promised at intake")
+    discount_percent: int = Field(description="Discount on the service charge, granted at intake")
     version: int
     created_at: datetime
     updated_at: datetime

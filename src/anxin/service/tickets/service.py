@@ -23,6 +23,7 @@ from anxin.privacy.masking import mask_address
 from anxin.regions.gazetteer import default_gazetteer
 from anxin.service.customers import service as customers
 from anxin.service.customers.models import Customer
+from anxin.service.members import service as members
 from anxin.service.stations import service as stations
 from anxin.service.tickets.dedupe import OpenTicket, likely_duplicate
 from anxin.service.tickets.lifecycle import OPEN, Status, check_transition
@@ -46,7 +47,9 @@ def _actor_label(actor: auth.Principal | None) -> str:
     return actor.username if actor is not None else CUSTOMER_ONLINE
 
 
-def _record(session: Session, ticket: Ticket, to: Status, actor: auth.Principal | None, note: str = "") -> None:
+def _record(
+    session: Session, ticket: Ticket, to: Status, actor: auth.Principal | None, *, at: datetime, note: str = ""
+) -> None:
     session.add(
         TicketEvent(
             ticket_id=ticket.id,
@@ -55,6 +58,7 @@ def _record(session: Session, ticket: Ticket, to: Status, actor: auth.Principal 
             actor_id=actor.user_id if actor is not None and actor.via == "session" else None,
             actor_label=_actor_label(actor),
             note=note,
+            at=at,
         )
     )
 
@@ -86,6 +90,7 @@ def create_ticket(
     queue_reason = None
     if not any(kind == "full" for _station, kind in covered):
         queue_reason = f"no station of the brand serves {default_gazetteer().full_name(request.region_code)} yet"
+    promise = members.promise_for(session, customer)  # the tier's privileges as of now, kept by the ticket
     ticket = Ticket(
         brand_id=request.brand_id,
         customer_id=customer.id,
@@ -97,13 +102,17 @@ def create_ticket(
         description_sealed=keys.seal(request.description, context=DESCRIPTION),
         status=Status.received.value,
         queue_reason=queue_reason,
+        member_tier_id=promise.tier_id,
+        response_minutes=promise.response_minutes,
+        discount_percent=promise.discount_percent,
+        queue_priority=promise.queue_priority,
         created_by=actor.user_id if actor is not None and actor.via == "session" else None,
         created_at=now,
         updated_at=now,
     )
     session.add(ticket)
     session.flush()
-    _record(session, ticket, Status.received, actor, note=queue_reason or "")
+    _record(session, ticket, Status.received, actor, at=now, note=queue_reason or "")  # the clock starts at intake
     ticket.number = f"AX{now:%Y%m%d}{ticket.id:06d}"
     session.flush()
     return ticket, duplicate
@@ -168,7 +177,7 @@ def move(session: Session, *, ticket_id: int, to: Status, version: int, note: st
             message_zh="保修期已过，请新建报修",
             detail={"warranty_until": ticket.warranty_until.isoformat() if ticket.warranty_until else None},
         )
-    _record(session, ticket, to, actor, note)
+    _record(session, ticket, to, actor, at=now, note=note)
     ticket.status = to.value
     ticket.updated_at = now
     if to is Status.completed:
@@ -255,14 +264,17 @@ def to_read(session: Session, keys: KeyRing, ticket: Ticket) -> TicketRead:
         address=mask_address(region),
         queue_reason=ticket.queue_reason,
         duplicate_of=ticket.duplicate_of,
+        member_tier=members.tier_name(session, ticket.member_tier_id),
+        response_minutes=ticket.response_minutes,
+        discount_percent=ticket.discount_percent,
         version=ticket.version,
         created_at=ticket.created_at,
         updated_at=ticket.updated_at,
     )
 
 
-def track(session: Session, keys: KeyRing, *, number: str, phone: str) -> TrackingRead:
-    """Progress for whoever holds both the ticket number and the phone it was booked with (no login)."""
+def tracked_ticket(session: Session, keys: KeyRing, *, number: str, phone: str) -> Ticket:
+    """The ticket for whoever holds both its number and the phone it was booked with (no login)."""
     not_found = NotFound("no ticket with this number and phone", message_zh="没有找到与该号码匹配的工单")
     ticket = session.scalar(select(Ticket).where(Ticket.number == number.strip().upper()))
     if ticket is None:
@@ -270,6 +282,12 @@ def track(session: Session, keys: KeyRing, *, number: str, phone: str) -> Tracki
     customer = session.get(Customer, ticket.customer_id)
     if customer is None or customer.phone_index != customers.phone_index(keys, customers.customer_phone(phone)):
         raise not_found  # the same answer, so numbers cannot be probed without the phone
+    return ticket
+
+
+def track(session: Session, keys: KeyRing, *, number: str, phone: str) -> TrackingRead:
+    """Progress for whoever holds both the ticket number and the phone it was booked with."""
+    ticket = tracked_ticket(session, keys, number=number, phone=phone)
     return TrackingRead(
         number=ticket.number or "",
         status=Status(ticket.status),
