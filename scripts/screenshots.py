@@ -68,7 +68,7 @@ def main() -> None:
         brand.locator("[data-testid=complaint-list] a").first.click()
         brand.wait_for_load_state()
         brand.screenshot(path=OUT / "complaint.png", full_page=True)
-        brand.locator("a[href^='/tickets/']").first.click()
+        brand.locator("main a[href^='/tickets/']", has_text="AX").first.click()
         brand.wait_for_selector("[data-testid=signature]")
         brand.screenshot(path=OUT / "visit-record.png", full_page=True)
         browser.close()

@@ -12,7 +12,7 @@ page then shows real time in each state and promise rates by station and tier.
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -71,24 +71,29 @@ def create_demo_history(session: Session, *, seed: int = 11) -> int:
         ticket.dispatch_note = f"演示：指派给{technician.name}"
         for step in FULL_VISIT:
             tickets.move(session, ticket_id=ticket.id, to=step, version=ticket.version, note="", actor=dispatcher)
-        _date_moves(session, ticket, answer_in, rng)
+        date_moves(session, ticket, answer_in, rng)
         moved += 1
     return moved
 
 
-def _date_moves(session: Session, ticket: Ticket, answer_in: float, rng: random.Random) -> None:
-    """Put the ticket's moves after intake: answered ``answer_in`` minutes in, then each step some minutes later."""
+def date_moves(session: Session, ticket: Ticket, answer_in: float, rng: random.Random) -> dict[str, datetime]:
+    """Put the ticket's moves after intake: answered ``answer_in`` minutes in, then each step some minutes later.
+
+    Returns when the ticket reached each status, for records kept beside the moves (a visit's check-in).
+    """
     events = session.scalars(
         select(TicketEvent)
         .where(TicketEvent.ticket_id == ticket.id, TicketEvent.from_status.is_not(None))
         .order_by(TicketEvent.id)
     )
     at = ticket.created_at + timedelta(minutes=answer_in)
+    reached = {}
     for event in events:
         if event.to_status != Status.dispatched.value:
             at += timedelta(minutes=rng.uniform(*MINUTES_BEFORE[Status(event.to_status)]))
-        event.at = at
+        event.at = reached[event.to_status] = at
     ticket.updated_at = at
     if ticket.status == Status.completed.value:
         ticket.completed_at, ticket.warranty_until = at, at + WARRANTY
     session.flush()
+    return reached

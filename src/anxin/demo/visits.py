@@ -9,6 +9,7 @@ investigate. Needs the demo accounts, network and tickets first.
 from __future__ import annotations
 
 import io
+import random
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from anxin.auth import service as auth
 from anxin.auth import tenancy
+from anxin.demo.history import date_moves
 from anxin.privacy.crypto import KeyRing
 from anxin.service.complaints import service as complaints
 from anxin.service.technicians.models import Technician
@@ -24,6 +26,7 @@ from anxin.service.tickets import service as tickets
 from anxin.service.tickets.lifecycle import Status
 from anxin.service.tickets.models import Ticket
 from anxin.service.visits import service as visits
+from anxin.service.visits.models import VisitRecord
 from anxin.uploads.store import store_upload
 
 
@@ -67,6 +70,12 @@ def create_demo_visits(session: Session, keys: KeyRing, *, root: Path) -> str | 
     signature = store_upload(_signature_png(), root=root)
     summary = "打磨电池仓触点，换装碱性电池，供电 6.2V，开锁测试正常"
     visits.complete(session, ticket_id=ticket.id, key="demo-complete", summary=summary, signature=signature, actor=tech)
+    # On the demo's own timeline, like the other carried-forward requests: answered 48 minutes after the call
+    # (late, which the complaint is about), not at the moment the demo is loaded.
+    reached = date_moves(session, ticket, answer_in=48, rng=random.Random(5))
+    record = session.scalar(select(VisitRecord).where(VisitRecord.ticket_id == ticket.id))
+    assert record is not None
+    record.checked_in_at = reached[Status.on_site.value]
     text = "约好上午十点，师傅十一点才到，也没有提前打电话。"
     complaints.file_complaint(session, ticket=ticket, category="late", text=text, files=[], actor=None)
     return ticket.number

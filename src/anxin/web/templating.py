@@ -6,6 +6,7 @@ The loader searches ``anxin/web/templates`` and then every domain's own
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from anxin.api.csrf import csrf_token_for
 from anxin.api.deps import get_locale
+from anxin.clocks.zones import CHINA
 from anxin.web.i18n import translations
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
@@ -32,7 +34,18 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["china_time"] = china_time
     return env
+
+
+def china_time(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored (UTC) moment as the UI shows every time: China time, which staff and customers live in.
+
+    >>> from datetime import UTC
+    >>> china_time(datetime(2026, 11, 23, 8, 11, tzinfo=UTC), "%m-%d %H:%M")
+    '11-23 16:11'
+    """
+    return moment.astimezone(CHINA).strftime(fmt) if moment is not None else "—"
 
 
 def render(
