@@ -18,6 +18,7 @@ from anxin.integrity.scorer import models as integrity_scorer_models
 from anxin.privacy import models as privacy_models
 from anxin.privacy.rotation import SealedColumn
 from anxin.service.complaints import models as complaint_models
+from anxin.service.complaints import service as complaints
 from anxin.service.customers import models as customer_models
 from anxin.service.customers import service as customers
 from anxin.service.knowledge import models as knowledge_models
@@ -36,6 +37,7 @@ SEALED_COLUMNS = [
     SealedColumn(ticket_models.Ticket, "address_sealed", tickets.ADDRESS),
     SealedColumn(ticket_models.Ticket, "description_sealed", tickets.DESCRIPTION),
     SealedColumn(visit_models.VisitRecord, "position_sealed", visits.POSITION),
+    SealedColumn(complaint_models.Complaint, "text_sealed", complaints.TEXT),
 ]
 """Every column holding sealed personal data; key rotation re-seals exactly these."""
 

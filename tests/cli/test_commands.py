@@ -125,12 +125,12 @@ def test_key_rotation_reseals_everything_and_retires_the_old_key(tmp_path):
     db = str(tmp_path / "demo.db")
     assert run("demo", "--db", db, "--json", env=env).returncode == 0
     before = run("keys", "status", "--db", db, env=env)
-    # 40 customers × 2 + 40 tickets × 2 + the demo visit's check-in position
-    assert before.returncode == 0 and "k1 (active): 161 values" in before.stdout
+    # 40 customers × 2 + 40 tickets × 2 + the demo visit's check-in position + its complaint's text
+    assert before.returncode == 0 and "k1 (active): 162 values" in before.stdout
     rotated = run("keys", "rotate", "--new-id", "k2", "--batch", "7", "--db", db, env=env)
-    assert rotated.returncode == 0 and "re-sealed 161 values" in rotated.stderr, rotated.stderr
+    assert rotated.returncode == 0 and "re-sealed 162 values" in rotated.stderr, rotated.stderr
     after = run("keys", "status", "--db", db, env=env).stdout
-    assert "k1: 0 values" in after and "k2 (active): 161 values" in after
+    assert "k1: 0 values" in after and "k2 (active): 162 values" in after
     assert run("keys", "retire", "k1", "--db", db, env=env).returncode == 0
     refused = run("keys", "retire", "k2", "--db", db, env=env)
     assert refused.returncode == 2 and "still sealed" in refused.stderr

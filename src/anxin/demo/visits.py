@@ -77,5 +77,5 @@ def create_demo_visits(session: Session, keys: KeyRing, *, root: Path) -> str | 
     assert record is not None
     record.checked_in_at = reached[Status.on_site.value]
     text = "约好上午十点，师傅十一点才到，也没有提前打电话。"
-    complaints.file_complaint(session, ticket=ticket, category="late", text=text, files=[], actor=None)
+    complaints.file_complaint(session, keys, ticket=ticket, category="late", text=text, files=[], actor=None)
     return ticket.number

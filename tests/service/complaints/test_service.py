@@ -29,7 +29,16 @@ def repaired(db, jobs, principal, tmp_path):
 
 def _file(db, ticket, **overrides):
     fields = {"category": "quality", "text": "换完电池第二天又打不开", "files": [], "actor": None} | overrides
-    return complaints.file_complaint(db, ticket=ticket, **fields)
+    return complaints.file_complaint(db, KEYS, ticket=ticket, **fields)
+
+
+def test_the_customers_words_are_sealed_at_rest_and_opened_for_the_desk(db, repaired):
+    complaint = _file(db, repaired, text="我叫王小明，电话 13812345678，住在幸福小区 3 幢")
+    db.commit()
+    raw = db.execute(select(complaints.Complaint.text_sealed).where(complaints.Complaint.id == complaint.id)).scalar()
+    assert "13812345678" not in raw and "王小明" not in raw
+    assert complaints.text_of(KEYS, complaint) == "我叫王小明，电话 13812345678，住在幸福小区 3 幢"
+    assert complaints.to_read(KEYS, complaint).text.startswith("我叫王小明")
 
 
 def test_a_complaint_is_investigated_and_upheld_with_a_reply(db, repaired, principal):

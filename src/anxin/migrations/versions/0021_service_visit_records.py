@@ -29,7 +29,7 @@ def upgrade() -> None:
         sa.Column("ticket_id", sa.Integer(), nullable=False),
         sa.Column("technician_id", sa.Integer(), nullable=True),
         sa.Column("category", sa.String(length=16), nullable=False),
-        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("text_sealed", sa.Text(), nullable=False),
         sa.Column("files", sa.JSON(), nullable=False),
         sa.Column("channel", sa.String(length=16), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),

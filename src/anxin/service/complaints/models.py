@@ -26,7 +26,7 @@ class Complaint(Base):
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
     technician_id: Mapped[int | None] = mapped_column(ForeignKey("technicians.id"))
     category: Mapped[str] = mapped_column(String(16), index=True)
-    text: Mapped[str] = mapped_column(Text)
+    text_sealed: Mapped[str] = mapped_column(Text)  # sealed: customers write names, numbers, addresses here
     files: Mapped[list] = mapped_column(JSON, default=list)  # [{sha256, type, size}] photos, re-encoded
     channel: Mapped[str] = mapped_column(String(16))  # online (the customer) / agent
     status: Mapped[str] = mapped_column(String(16), default="open", index=True)

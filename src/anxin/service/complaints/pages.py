@@ -15,6 +15,7 @@ from anxin.auth.guard import Allow, MaybePrincipal
 from anxin.auth.permissions import Permission
 from anxin.clocks.zones import CHINA
 from anxin.errors import AnxinError, NotFound
+from anxin.privacy.crypto import KeyRing
 from anxin.service.complaints import service as complaints
 from anxin.service.complaints.models import Complaint
 from anxin.service.complaints.routes import COMPLAINTS_PER_MINUTE
@@ -47,6 +48,7 @@ def _labels() -> dict[str, object]:
 def _ticket_complaints(
     request: Request,
     session: SessionDep,
+    keys: KeyRing,
     ticket: Ticket,
     *,
     action: str,
@@ -64,6 +66,7 @@ def _ticket_complaints(
     context = {
         "ticket": ticket,
         "complaints": filed,
+        "texts": {c.id: complaints.text_of(keys, c) for c in filed},
         "can_file": may_file and ticket.status in complaints.COMPLAINABLE and not pending,
         "can_manage": can_manage,
         "action": action,
@@ -91,7 +94,7 @@ def complaints_for_customer(
     """Htmx fragment on the tracking page: the customer's complaints with the brand's replies, and the form."""
     ticket = tickets.tracked_ticket(session, keys, number=number, phone=phone)
     hidden = {"number": number, "phone": phone}
-    return _ticket_complaints(request, session, ticket, action="/track/complaints", hidden=hidden, may_file=True)
+    return _ticket_complaints(request, session, keys, ticket, action="/track/complaints", hidden=hidden, may_file=True)
 
 
 @router.post("/track/complaints", dependencies=[Depends(rate_limited("complaint", limit=COMPLAINTS_PER_MINUTE))])
@@ -108,25 +111,25 @@ def file_as_customer(
     ticket = tickets.tracked_ticket(session, keys, number=number, phone=phone)
     try:
         complaints.file_complaint(
-            session, ticket=ticket, category=form.get("category", ""), text=form.get("text", ""),
+            session, keys, ticket=ticket, category=form.get("category", ""), text=form.get("text", ""),
             files=_photos(settings, photos), actor=None,
         )  # fmt: skip
     except AnxinError as exc:
         session.rollback()
         errors, message = field_errors(request, exc)
         return _ticket_complaints(
-            request, session, ticket, action="/track/complaints", hidden={"number": number, "phone": phone},
+            request, session, keys, ticket, action="/track/complaints", hidden={"number": number, "phone": phone},
             may_file=True, values=form, errors=errors or {"text": message}, status=exc.status, page=True,
         )  # fmt: skip
     return RedirectResponse(f"/track?{urlencode({'number': number, 'phone': phone})}", status_code=303)
 
 
 @router.get("/tickets/{ticket_id}/complaints")
-def complaints_for_staff(request: Request, ticket_id: int, session: SessionDep, caller: TicketReader):
+def complaints_for_staff(request: Request, ticket_id: int, session: SessionDep, keys: KeyRingDep, caller: TicketReader):
     """Htmx fragment on the ticket page: its complaints, and the form for an agent filing one for the caller."""
     ticket = tickets.get_ticket(session, ticket_id=ticket_id, viewer=caller)
     return _ticket_complaints(
-        request, session, ticket, action=f"/tickets/{ticket.id}/complaints", hidden={},
+        request, session, keys, ticket, action=f"/tickets/{ticket.id}/complaints", hidden={},
         may_file=caller.may(Permission.tickets_create), can_manage=caller.may(Permission.complaints_manage),
     )  # fmt: skip
 
@@ -136,6 +139,7 @@ def file_as_agent(
     request: Request,
     ticket_id: int,
     session: SessionDep,
+    keys: KeyRingDep,
     settings: SettingsDep,
     caller: TicketCreator,
     form: FormData,
@@ -144,14 +148,14 @@ def file_as_agent(
     ticket = tickets.get_ticket(session, ticket_id=ticket_id, viewer=caller)
     try:
         complaints.file_complaint(
-            session, ticket=ticket, category=form.get("category", ""), text=form.get("text", ""),
+            session, keys, ticket=ticket, category=form.get("category", ""), text=form.get("text", ""),
             files=_photos(settings, photos), actor=caller,
         )  # fmt: skip
     except AnxinError as exc:
         session.rollback()
         errors, message = field_errors(request, exc)
         return _ticket_complaints(
-            request, session, ticket, action=f"/tickets/{ticket.id}/complaints", hidden={}, may_file=True,
+            request, session, keys, ticket, action=f"/tickets/{ticket.id}/complaints", hidden={}, may_file=True,
             values=form, errors=errors or {"text": message}, status=exc.status, page=True,
         )  # fmt: skip
     return RedirectResponse(f"/tickets/{ticket.id}", status_code=303)
@@ -170,6 +174,7 @@ def complaint_list(
 def _desk(
     request: Request,
     session: SessionDep,
+    keys: KeyRing,
     complaint: Complaint,
     *,
     errors: dict[str, str] | None = None,
@@ -180,6 +185,7 @@ def _desk(
     assert ticket is not None
     context = {
         "complaint": complaint,
+        "text": complaints.text_of(keys, complaint),
         "ticket": ticket,
         "parts": visits.parts_of(session, ticket.id),
         "refunded_fen": complaints.refunded_fen(session, ticket.id),
@@ -194,8 +200,10 @@ def _desk(
 
 
 @router.get("/brand/complaints/{complaint_id}")
-def complaint_desk(request: Request, complaint_id: int, session: SessionDep, caller: ComplaintManager):
-    return _desk(request, session, complaints.get_complaint(session, complaint_id=complaint_id, viewer=caller))
+def complaint_desk(
+    request: Request, complaint_id: int, session: SessionDep, keys: KeyRingDep, caller: ComplaintManager
+):
+    return _desk(request, session, keys, complaints.get_complaint(session, complaint_id=complaint_id, viewer=caller))
 
 
 def _version(form: dict[str, str]) -> int:
@@ -207,6 +215,7 @@ def _version(form: dict[str, str]) -> int:
 def _refused(
     request: Request,
     session: SessionDep,
+    keys: KeyRing,
     complaint_id: int,
     caller: auth.Principal,
     form: dict[str, str],
@@ -217,24 +226,36 @@ def _refused(
     session.rollback()
     errors, message = field_errors(request, exc)
     complaint = complaints.get_complaint(session, complaint_id=complaint_id, viewer=caller)
-    return _desk(request, session, complaint, errors=errors or {field: message}, values=form, status=exc.status)
+    return _desk(request, session, keys, complaint, errors=errors or {field: message}, values=form, status=exc.status)
 
 
 @router.post("/brand/complaints/{complaint_id}/moves")
-def move_from_form(request: Request, complaint_id: int, session: SessionDep, caller: ComplaintManager, form: FormData):
+def move_from_form(
+    request: Request,
+    complaint_id: int,
+    session: SessionDep,
+    keys: KeyRingDep,
+    caller: ComplaintManager,
+    form: FormData,
+):
     try:
         complaints.move(
             session, complaint_id=complaint_id, to=form.get("status", ""), reply=form.get("reply", ""),
             version=_version(form), actor=caller,
         )  # fmt: skip
     except AnxinError as exc:
-        return _refused(request, session, complaint_id, caller, form, exc, "status")
+        return _refused(request, session, keys, complaint_id, caller, form, exc, "status")
     return RedirectResponse(f"/brand/complaints/{complaint_id}", status_code=303)
 
 
 @router.post("/brand/complaints/{complaint_id}/refund")
 def refund_from_form(
-    request: Request, complaint_id: int, session: SessionDep, caller: ComplaintManager, form: FormData
+    request: Request,
+    complaint_id: int,
+    session: SessionDep,
+    keys: KeyRingDep,
+    caller: ComplaintManager,
+    form: FormData,
 ):
     try:
         complaints.refund(
@@ -242,7 +263,7 @@ def refund_from_form(
             reason=form.get("reason", ""), version=_version(form), actor=caller,
         )  # fmt: skip
     except AnxinError as exc:
-        return _refused(request, session, complaint_id, caller, form, exc, "amount")
+        return _refused(request, session, keys, complaint_id, caller, form, exc, "amount")
     return RedirectResponse(f"/brand/complaints/{complaint_id}", status_code=303)
 
 

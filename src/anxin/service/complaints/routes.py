@@ -33,18 +33,24 @@ COMPLAINTS_PER_MINUTE = 5
 def file_complaint(body: ComplaintCreate, session: SessionDep, keys: KeyRingDep, _caller: MaybePrincipal):
     """The customer complains about a completed repair; photos are attached on the tracking page."""
     ticket = tickets.tracked_ticket(session, keys, number=body.number, phone=body.phone)
-    return complaints.file_complaint(
-        session, ticket=ticket, category=body.category, text=body.text, files=[], actor=None
+    filed = complaints.file_complaint(
+        session, keys, ticket=ticket, category=body.category, text=body.text, files=[], actor=None
     )
+    return complaints.to_read(keys, filed)
 
 
 @router.get("/complaints", response_model=list[ComplaintRead])
 def list_complaints(
-    session: SessionDep, caller: ComplaintManager, status: str = "", category: str = "", number: str = ""
+    session: SessionDep,
+    keys: KeyRingDep,
+    caller: ComplaintManager,
+    status: str = "",
+    category: str = "",
+    number: str = "",
 ):
     """The caller's brand's complaints, pending first."""
     found = complaints.list_complaints(session, viewer=caller, status=status, category=category, number=number)
-    return [complaint for complaint, _ticket_number in found]
+    return [complaints.to_read(keys, complaint) for complaint, _ticket_number in found]
 
 
 @router.post(
@@ -52,11 +58,14 @@ def list_complaints(
     response_model=ComplaintRead,
     responses=error_schema(InvalidInput, NotFound, Conflict),
 )
-def move_complaint(complaint_id: int, body: ComplaintMove, session: SessionDep, caller: ComplaintManager):
+def move_complaint(
+    complaint_id: int, body: ComplaintMove, session: SessionDep, keys: KeyRingDep, caller: ComplaintManager
+):
     """Investigate, uphold (resolved) or reject; an illegal move or a stale ``version`` is refused with 409."""
-    return complaints.move(
+    moved = complaints.move(
         session, complaint_id=complaint_id, to=body.status, reply=body.reply, version=body.version, actor=caller
     )
+    return complaints.to_read(keys, moved)
 
 
 @router.post(
@@ -64,8 +73,11 @@ def move_complaint(complaint_id: int, body: ComplaintMove, session: SessionDep, 
     response_model=ComplaintRead,
     responses=error_schema(InvalidInput, NotFound, Conflict),
 )
-def grant_refund(complaint_id: int, body: RefundCreate, session: SessionDep, caller: ComplaintManager):
-    return complaints.refund(
+def grant_refund(
+    complaint_id: int, body: RefundCreate, session: SessionDep, keys: KeyRingDep, caller: ComplaintManager
+):
+    refunded = complaints.refund(
         session, complaint_id=complaint_id, amount_fen=body.amount_fen, reason=body.reason, version=body.version,
         actor=caller,
     )  # fmt: skip
+    return complaints.to_read(keys, refunded)

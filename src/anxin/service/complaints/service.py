@@ -18,7 +18,9 @@ from anxin.audit import service as audit
 from anxin.auth import service as auth
 from anxin.errors import Conflict, InvalidInput, NotFound
 from anxin.integrity.credit import service as credit
+from anxin.privacy.crypto import KeyRing
 from anxin.service.complaints.models import Complaint, ComplaintEvent
+from anxin.service.complaints.schemas import ComplaintRead
 from anxin.service.tickets import service as tickets
 from anxin.service.tickets.lifecycle import Status
 from anxin.service.tickets.models import Ticket
@@ -42,6 +44,7 @@ STATUS_LABELS = {
     "rejected": N_("not upheld"),
 }
 TRANSITIONS = {"open": ("investigating",), "investigating": ("resolved", "rejected"), "resolved": (), "rejected": ()}
+TEXT = "complaints.text"  # the sealing context of a complaint's text
 PENDING = ("open", "investigating")
 REFUNDABLE = ("investigating", "resolved")
 COMPLAINABLE = (Status.completed.value, Status.closed.value)
@@ -66,8 +69,20 @@ def _event(session: Session, complaint: Complaint, action: str, actor: auth.Prin
     )
 
 
+def text_of(keys: KeyRing, complaint: Complaint) -> str:
+    """The customer's own words, opened for the brand's desk and the customer's tracking page."""
+    return keys.open(complaint.text_sealed, context=TEXT)
+
+
+def to_read(keys: KeyRing, complaint: Complaint) -> ComplaintRead:
+    """The API's view of a complaint, its text opened."""
+    fields = {name: getattr(complaint, name) for name in ComplaintRead.model_fields if name != "text"}
+    return ComplaintRead(**fields, text=text_of(keys, complaint))
+
+
 def file_complaint(
     session: Session,
+    keys: KeyRing,
     *,
     ticket: Ticket,
     category: str,
@@ -94,7 +109,8 @@ def file_complaint(
     answered = tickets.answered_at(session, [ticket.id]).get(ticket.id)
     complaint = Complaint(
         brand_id=ticket.brand_id, ticket_id=ticket.id, technician_id=ticket.technician_id, category=category,
-        text=text, files=[{"sha256": f.sha256, "type": f.content_type, "size": f.size} for f in files],
+        text_sealed=keys.seal(text, context=TEXT),
+        files=[{"sha256": f.sha256, "type": f.content_type, "size": f.size} for f in files],
         channel="online" if actor is None else "agent", status="open",
         promised_warranty_until=ticket.warranty_until, promised_response_minutes=ticket.response_minutes,
         responded_minutes=round((answered - ticket.created_at).total_seconds() / 60) if answered else None,
