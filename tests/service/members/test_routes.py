@@ -34,6 +34,9 @@ def test_brand_admin_sets_tiers_and_members_and_intake_takes_the_promise(live_se
             "/api/members", json={"phone": "139 0013 9000", "name": "李娜", "tier_id": tier["id"]}, headers=csrf
         )
         assert member.status_code == 200, member.text
+        # The agent taking this caller's next call sees the tier and what it promises before booking.
+        caller = g.get("/tickets/caller", params={"phone": "13900139000"}).text
+        assert "金卡会员" in caller and "20" in caller and "优先派单" in caller
         assert member.json() | {"customer_id": 0} == {
             "customer_id": 0,
             "phone": "139****9000",

@@ -18,6 +18,7 @@ from anxin.clocks.zones import CHINA
 from anxin.errors import AnxinError
 from anxin.regions import service as regions
 from anxin.service.customers import service as customers
+from anxin.service.members import service as members
 from anxin.service.sla.service import response_sla
 from anxin.service.tickets import service as tickets
 from anxin.service.tickets.feed import feed_rating, feed_ticket
@@ -159,6 +160,8 @@ def returning_caller(request: Request, session: SessionDep, keys: KeyRingDep, ca
     context = {
         "customer": found,
         "name": customers.masked_name(keys, found) if found else None,
+        "promise": members.promise_for(session, found) if found else None,  # what this call will be promised
+        "tier": members.tier_name(session, found.member_tier_id) if found else None,
         "error": error,
         "open_tickets": open_tickets,
         **_labels(),
