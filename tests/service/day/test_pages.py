@@ -59,6 +59,7 @@ def test_a_brand_runs_its_day_in_the_browser(live_server, network, browser, log_
 
     dispatcher = tab(viewport={"width": 1280, "height": 2400})
     log_in(dispatcher, "antu-dispatch")
+    expect(dispatcher.get_by_test_id(f"sla-{number}")).to_contain_text("响应截止")  # booked minutes ago
     technician_card = dispatcher.locator("[data-testid^=tech-]", has=dispatcher.get_by_role("heading", name="郑建国"))
     dispatcher.get_by_test_id("waiting").locator(f"tr[data-number='{number}']").drag_to(technician_card)
     expect(technician_card.locator(f"li[data-number='{number}']")).to_have_count(1)

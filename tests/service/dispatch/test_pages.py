@@ -22,6 +22,8 @@ def test_board_runs_auto_dispatch(live_server, waiting, page, log_in):
     log_in(page, "antu-dispatch")
     expect(page.get_by_test_id("workspace-title")).to_contain_text("调度员")
     expect(page.get_by_test_id("waiting").locator("tbody tr")).to_have_count(12)
+    # The demo tickets came in on 2026-11-23/24 and nobody answered: every promise on the queue is breached.
+    expect(page.get_by_test_id("waiting").locator("[data-testid^=sla-]", has_text="超时")).to_have_count(12)
     page.get_by_test_id("run-dispatch").click()
     expect(page.get_by_test_id("dispatch-result")).to_be_visible()
     assigned = int(page.get_by_test_id("dispatch-result").get_attribute("data-assigned"))

@@ -14,6 +14,7 @@ from anxin.auth.permissions import ROLE_LABELS, Permission, Role
 from anxin.clocks.zones import CHINA
 from anxin.errors import AnxinError
 from anxin.service.dispatch import service as dispatch
+from anxin.service.sla.service import response_sla
 from anxin.service.technicians import service as technicians
 from anxin.service.tickets import service as tickets
 from anxin.service.tickets.lifecycle import LABELS
@@ -55,10 +56,16 @@ def _board(
             by_tech[row.technician_id].append(view)
         else:
             waiting.append(view)
+    answered = tickets.answered_at(session, [row.id for row, _view in waiting])
+    now = utcnow()
     context = {
         "crew": crew,
         "by_tech": by_tech,
         "waiting": waiting,
+        "sla": {  # each waiting ticket's response promise, counting down on its own minutes
+            row.id: response_sla(row.created_at, answered.get(row.id), now, row.response_minutes)
+            for row, _view in waiting
+        },
         "result": result,
         "status_labels": LABELS,
         "reassignable": dispatch.REASSIGNABLE,
