@@ -1,6 +1,6 @@
 """In headless Chromium, one demo brand's day end to end, as its people do it in the browser.
 
-A customer books online and an agent takes a call; the dispatcher drags the
+A customer books online with a photo of the lock and an agent takes a call; the dispatcher drags the
 online request onto a technician; the technician, on the phone, checks in,
 records a part and the customer's signature and completes; the customer sees
 the visit record and the warranty and rates the repair; the lock fails again
@@ -11,6 +11,7 @@ dispatcher's queue; the brand admin's analytics count the day.
 from __future__ import annotations
 
 import pytest
+from PIL import Image
 from playwright.sync_api import expect
 
 from anxin.demo.network import create_demo_network
@@ -37,7 +38,7 @@ def _describe_the_fault(page, *, phone: str, name: str) -> None:
     page.select_option("select[name=fault]", "battery")
 
 
-def test_a_brand_runs_its_day_in_the_browser(live_server, network, browser, log_in):
+def test_a_brand_runs_its_day_in_the_browser(live_server, network, browser, log_in, tmp_path):
     def tab(**options):
         page = browser.new_context(locale="en-US", **options).new_page()
         page.set_default_timeout(15_000)
@@ -46,6 +47,9 @@ def test_a_brand_runs_its_day_in_the_browser(live_server, network, browser, log_
     customer = tab()
     customer.goto(f"{live_server.url}/repair")
     _describe_the_fault(customer, phone=CUSTOMER_PHONE, name="陈晨")
+    lock = tmp_path / "lock.jpg"
+    Image.new("RGB", (640, 480), (90, 90, 90)).save(lock, format="JPEG")
+    customer.get_by_test_id("photos").set_input_files(lock)
     customer.get_by_test_id("repair-form").locator("button[type=submit]").click()
     number = customer.get_by_test_id("ticket-number").inner_text()
     track = f"{live_server.url}/track?number={number}&phone={CUSTOMER_PHONE}"
@@ -101,6 +105,7 @@ def test_a_brand_runs_its_day_in_the_browser(live_server, network, browser, log_
     # A week later the lock fails again: the agent finds the ticket and reopens it as a free re-repair.
     agent.goto(f"{live_server.url}/tickets")
     agent.locator(f"a:text-is('{number}')").click()
+    expect(agent.get_by_test_id("request-photos").locator("img")).to_have_count(1)  # the photo sent at booking
     agent.get_by_test_id("move-form").locator("select").select_option("reopened")
     agent.get_by_test_id("move-form").locator("button").click()
     expect(agent.get_by_test_id("ticket-title")).to_contain_text("保修期内重开")

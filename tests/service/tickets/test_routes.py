@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import time
 
 import pytest
+from PIL import Image
 
 from anxin.demo.network import create_demo_network
 
@@ -89,3 +91,30 @@ def test_requests_reach_the_integrity_engine_as_orders(live_server, network, log
     assert sorted(d["event"]["subject"] for d in found) == sorted(numbers)
     assert {(d["tenant"], d["type"], d["source"]) for d in found} == {("antu", "order_placed", "service")}
     assert all(d["event"]["attributes"]["ip"] == "127.0.0.1" for d in found)
+
+
+def _jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (80, 60), (120, 80, 40)).save(out, format="JPEG")
+    return out.getvalue()
+
+
+def test_the_callers_photos_come_with_the_request_and_only_photos(live_server, network, login_as):
+    agent = login_as("antu-agent")
+    form = {key: str(value) for key, value in BODY.items()} | {"csrf_token": agent.csrf}
+    with agent.client(live_server.url) as desk:
+        pdf = desk.post(
+            "/tickets/new", data=form, files=[("photos", ("bill.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"))]
+        )
+        assert pdf.status_code == 422 and "只能上传照片" in pdf.text and "望江路 18 号" in pdf.text  # typed text kept
+        booked = desk.post("/tickets/new", data=form, files=[("photos", ("lock.jpg", _jpeg(), "image/jpeg"))])
+        assert booked.status_code == 303, booked.text
+        page = desk.get(booked.headers["location"])
+        ticket_id = int(booked.headers["location"].split("/")[2].split("?")[0])
+        assert f"/tickets/{ticket_id}/photos/0" in page.text
+        photo = desk.get(f"/tickets/{ticket_id}/photos/0")
+        assert photo.status_code == 200 and photo.headers["content-type"] == "image/jpeg"
+        assert desk.get(f"/tickets/{ticket_id}/photos/1").status_code == 404
+        assert desk.get(f"/api/tickets/{ticket_id}").json()["photos"] == 1
+    with live_server.client() as stranger:
+        assert stranger.get(f"/tickets/{ticket_id}/photos/0").status_code in (303, 401)

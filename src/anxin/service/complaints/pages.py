@@ -24,8 +24,8 @@ from anxin.service.tickets.models import Ticket
 from anxin.service.tickets.routes import TRACKS_PER_MINUTE
 from anxin.service.visits import service as visits
 from anxin.text import N_
-from anxin.uploads.store import MAX_UPLOAD_BYTES, StoredFile, store_upload, stored_path
-from anxin.web.forms import FormData, field_errors
+from anxin.uploads.store import stored_path
+from anxin.web.forms import FormData, field_errors, stored_photos
 from anxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -78,15 +78,6 @@ def _ticket_complaints(
     return render(request, "complaint_page.html" if page else "ticket_complaints.html", context, status=status)
 
 
-def _photos(settings: SettingsDep, uploads: list[UploadFile]) -> list[StoredFile]:
-    """The attached photos through the upload store's checks; a refusal shows next to the photo field."""
-    try:
-        return [store_upload(f.file.read(MAX_UPLOAD_BYTES + 1), root=settings.data_dir) for f in uploads if f.filename]
-    except AnxinError as exc:
-        exc.detail.setdefault("field", "photos")
-        raise
-
-
 @router.get("/track/complaints", dependencies=[Depends(rate_limited("track", limit=TRACKS_PER_MINUTE))])
 def complaints_for_customer(
     request: Request, session: SessionDep, keys: KeyRingDep, _caller: MaybePrincipal, number: str = "", phone: str = ""
@@ -112,7 +103,7 @@ def file_as_customer(
     try:
         complaints.file_complaint(
             session, keys, ticket=ticket, category=form.get("category", ""), text=form.get("text", ""),
-            files=_photos(settings, photos), actor=None,
+            files=stored_photos(settings.data_dir, photos), actor=None,
         )  # fmt: skip
     except AnxinError as exc:
         session.rollback()
@@ -149,7 +140,7 @@ def file_as_agent(
     try:
         complaints.file_complaint(
             session, keys, ticket=ticket, category=form.get("category", ""), text=form.get("text", ""),
-            files=_photos(settings, photos), actor=caller,
+            files=stored_photos(settings.data_dir, photos), actor=caller,
         )  # fmt: skip
     except AnxinError as exc:
         session.rollback()

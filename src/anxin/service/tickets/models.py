@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from anxin.store.base import Base, UtcDateTime, utcnow
@@ -23,6 +23,7 @@ class Ticket(Base):
     lock_model: Mapped[str] = mapped_column(String(64))
     fault: Mapped[str] = mapped_column(String(32))
     description_sealed: Mapped[str] = mapped_column(Text)
+    photos: Mapped[list] = mapped_column(JSON, default=list)  # the customer's photos: [{sha256, type, size}]
     status: Mapped[str] = mapped_column(String(16), index=True, default="received")
     queue_reason: Mapped[str | None] = mapped_column(String(256))  # why it waits outside the normal flow
     duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))

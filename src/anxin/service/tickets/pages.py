@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import RedirectResponse
+from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi.responses import FileResponse, RedirectResponse
 from pydantic import ValidationError
 
-from anxin.api.deps import KeyRingDep, SessionDep, get_locale
+from anxin.api.deps import KeyRingDep, SessionDep, SettingsDep, get_locale
 from anxin.api.ratelimit import rate_limited
 from anxin.auth import service as auth
 from anxin.auth import tenancy
 from anxin.auth.guard import Allow, MaybePrincipal
 from anxin.auth.permissions import Permission
 from anxin.clocks.zones import CHINA
-from anxin.errors import AnxinError
+from anxin.errors import AnxinError, NotFound
 from anxin.regions import service as regions
 from anxin.service.customers import service as customers
 from anxin.service.members import service as members
@@ -26,7 +26,8 @@ from anxin.service.tickets.lifecycle import LABELS, TRANSITIONS, Status
 from anxin.service.tickets.routes import ONLINE_REQUESTS_PER_MINUTE, TRACKS_PER_MINUTE
 from anxin.service.tickets.schemas import FAULT_LABELS, Fault, RepairRequest
 from anxin.store.base import utcnow
-from anxin.web.forms import FormData, field_errors
+from anxin.uploads.store import stored_path
+from anxin.web.forms import FormData, field_errors, stored_photos
 from anxin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -82,9 +83,20 @@ def repair_form(request: Request, session: SessionDep, _caller: MaybePrincipal):
 
 
 @router.post("/repair", dependencies=[Depends(rate_limited("repair-request", limit=ONLINE_REQUESTS_PER_MINUTE))])
-def repair_submit(request: Request, session: SessionDep, keys: KeyRingDep, _caller: MaybePrincipal, form: FormData):
+def repair_submit(
+    request: Request,
+    session: SessionDep,
+    keys: KeyRingDep,
+    settings: SettingsDep,
+    _caller: MaybePrincipal,
+    form: FormData,
+    photos: list[UploadFile] = File(default=[]),
+):
     try:
-        ticket, duplicate = tickets.create_ticket(session, keys, request=_validate(form), channel="online", actor=None)
+        ticket, duplicate = tickets.create_ticket(
+            session, keys, request=_validate(form), channel="online", actor=None,
+            photos=stored_photos(settings.data_dir, photos),
+        )  # fmt: skip
         feed_ticket(request, session, ticket)
     except (ValidationError, AnxinError) as exc:
         session.rollback()
@@ -170,9 +182,20 @@ def returning_caller(request: Request, session: SessionDep, keys: KeyRingDep, ca
 
 
 @router.post("/tickets/new")
-def intake_submit(request: Request, session: SessionDep, keys: KeyRingDep, caller: TicketCreator, form: FormData):
+def intake_submit(
+    request: Request,
+    session: SessionDep,
+    keys: KeyRingDep,
+    settings: SettingsDep,
+    caller: TicketCreator,
+    form: FormData,
+    photos: list[UploadFile] = File(default=[]),
+):
     try:
-        ticket, duplicate = tickets.create_ticket(session, keys, request=_validate(form), channel="phone", actor=caller)
+        ticket, duplicate = tickets.create_ticket(
+            session, keys, request=_validate(form), channel="phone", actor=caller,
+            photos=stored_photos(settings.data_dir, photos),
+        )  # fmt: skip
         feed_ticket(request, session, ticket)
     except (ValidationError, AnxinError) as exc:
         session.rollback()
@@ -226,6 +249,16 @@ def ticket_page(
         **_labels(),
     }
     return render(request, "ticket.html", context, status=409 if error else 200)
+
+
+@router.get("/tickets/{ticket_id}/photos/{index}")
+def ticket_photo(ticket_id: int, index: int, session: SessionDep, settings: SettingsDep, caller: TicketReader):
+    """One of the photos the customer sent with the request (re-encoded at upload, no metadata)."""
+    ticket = tickets.get_ticket(session, ticket_id=ticket_id, viewer=caller)
+    if not 0 <= index < len(ticket.photos):
+        raise NotFound("no such photo", message_zh="照片不存在")
+    photo = ticket.photos[index]
+    return FileResponse(stored_path(settings.data_dir, photo["sha256"], photo["type"]), media_type=photo["type"])
 
 
 @router.post("/tickets/{ticket_id}/moves")

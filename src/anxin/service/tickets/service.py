@@ -8,6 +8,7 @@ for merging, not dropped.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
@@ -30,6 +31,7 @@ from anxin.service.tickets.lifecycle import OPEN, Status, check_transition
 from anxin.service.tickets.models import Ticket, TicketEvent, TicketRating
 from anxin.service.tickets.schemas import RepairRequest, TicketRead, TrackingRead, TrackingStep
 from anxin.store.base import utcnow
+from anxin.uploads.store import StoredFile
 
 WARRANTY = timedelta(days=90)
 REREPAIR_POINTS = -5.0  # a repair reopened under warranty, on the technician's credit
@@ -71,8 +73,12 @@ def create_ticket(
     channel: str,
     actor: auth.Principal | None,
     now: datetime | None = None,
+    photos: Sequence[StoredFile] = (),
 ) -> tuple[Ticket, int | None]:
-    """Number and store a request; returns the ticket and the id of an open ticket it likely duplicates."""
+    """Number and store a request; returns the ticket and the id of an open ticket it likely duplicates.
+
+    ``photos`` of the lock come from the upload store (sniffed and re-encoded); the ticket keeps their digests.
+    """
     now = now or utcnow()
     if actor is not None and actor.brand_id is not None and actor.brand_id != request.brand_id:
         raise Forbidden("you take requests for your own brand only", message_zh="只能受理本品牌的报修")
@@ -106,6 +112,7 @@ def create_ticket(
         response_minutes=promise.response_minutes,
         discount_percent=promise.discount_percent,
         queue_priority=promise.queue_priority,
+        photos=[{"sha256": p.sha256, "type": p.content_type, "size": p.size} for p in photos],
         created_by=actor.user_id if actor is not None and actor.via == "session" else None,
         created_at=now,
         updated_at=now,
@@ -267,6 +274,7 @@ def to_read(session: Session, keys: KeyRing, ticket: Ticket) -> TicketRead:
         member_tier=members.tier_name(session, ticket.member_tier_id),
         response_minutes=ticket.response_minutes,
         discount_percent=ticket.discount_percent,
+        photos=len(ticket.photos),
         version=ticket.version,
         created_at=ticket.created_at,
         updated_at=ticket.updated_at,
