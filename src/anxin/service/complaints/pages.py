@@ -14,6 +14,7 @@ from anxin.auth import service as auth
 from anxin.auth.guard import Allow, MaybePrincipal
 from anxin.auth.permissions import Permission
 from anxin.clocks.zones import CHINA
+from anxin.config import Settings
 from anxin.errors import AnxinError, NotFound
 from anxin.privacy.crypto import KeyRing
 from anxin.service.complaints import service as complaints
@@ -100,19 +101,9 @@ def file_as_customer(
 ):
     number, phone = form.get("number", ""), form.get("phone", "")
     ticket = tickets.tracked_ticket(session, keys, number=number, phone=phone)
-    try:
-        complaints.file_complaint(
-            session, keys, ticket=ticket, category=form.get("category", ""), text=form.get("text", ""),
-            files=stored_photos(settings.data_dir, photos), actor=None,
-        )  # fmt: skip
-    except AnxinError as exc:
-        session.rollback()
-        errors, message = field_errors(request, exc)
-        return _ticket_complaints(
-            request, session, keys, ticket, action="/track/complaints", hidden={"number": number, "phone": phone},
-            may_file=True, values=form, errors=errors or {"text": message}, status=exc.status, page=True,
-        )  # fmt: skip
-    return RedirectResponse(f"/track?{urlencode({'number': number, 'phone': phone})}", status_code=303)
+    hidden = {"number": number, "phone": phone}
+    refused = _file_from_form(request, session, keys, settings, ticket, form, photos, None, "/track/complaints", hidden)
+    return refused or RedirectResponse(f"/track?{urlencode(hidden)}", status_code=303)
 
 
 @router.get("/tickets/{ticket_id}/complaints")
@@ -137,19 +128,37 @@ def file_as_agent(
     photos: list[UploadFile] = File(default=[]),
 ):
     ticket = tickets.get_ticket(session, ticket_id=ticket_id, viewer=caller)
+    action = f"/tickets/{ticket.id}/complaints"
+    refused = _file_from_form(request, session, keys, settings, ticket, form, photos, caller, action, {})
+    return refused or RedirectResponse(f"/tickets/{ticket.id}", status_code=303)
+
+
+def _file_from_form(
+    request: Request,
+    session: SessionDep,
+    keys: KeyRing,
+    settings: Settings,
+    ticket: Ticket,
+    form: dict[str, str],
+    photos: list[UploadFile],
+    actor: auth.Principal | None,
+    action: str,
+    hidden: dict[str, str],
+):
+    """File the complaint a form describes; None when filed, else the form again with the refusal and what was typed."""
     try:
         complaints.file_complaint(
             session, keys, ticket=ticket, category=form.get("category", ""), text=form.get("text", ""),
-            files=stored_photos(settings.data_dir, photos), actor=caller,
+            files=stored_photos(settings.data_dir, photos), actor=actor,
         )  # fmt: skip
     except AnxinError as exc:
         session.rollback()
         errors, message = field_errors(request, exc)
         return _ticket_complaints(
-            request, session, keys, ticket, action=f"/tickets/{ticket.id}/complaints", hidden={}, may_file=True,
-            values=form, errors=errors or {"text": message}, status=exc.status, page=True,
+            request, session, keys, ticket, action=action, hidden=hidden, may_file=True, values=form,
+            errors=errors or {"text": message}, status=exc.status, page=True,
         )  # fmt: skip
-    return RedirectResponse(f"/tickets/{ticket.id}", status_code=303)
+    return None
 
 
 @router.get("/brand/complaints")
