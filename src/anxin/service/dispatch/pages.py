@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 
 from anxin.api.deps import KeyRingDep, SessionDep, get_locale
@@ -105,7 +106,7 @@ def run(request: Request, session: SessionDep, keys: KeyRingDep, caller: Dispatc
 def assign(request: Request, session: SessionDep, keys: KeyRingDep, caller: Dispatcher, form: FormData):
     """The dispatcher's own choice for one ticket (a pin the optimizer keeps); refused with the rule it breaks."""
     try:
-        result = dispatch.assign(
+        dispatch.assign(
             session, ticket_id=int(form.get("ticket_id") or 0), technician_id=int(form.get("technician_id") or 0),
             actor=caller, now=utcnow(),
         )  # fmt: skip
@@ -113,4 +114,5 @@ def assign(request: Request, session: SessionDep, keys: KeyRingDep, caller: Disp
         session.rollback()
         message = err.localized(get_locale(request)) if isinstance(err, AnxinError) else str(err)
         return _board(request, session, keys, caller, error=message, status=getattr(err, "status", 422))
-    return _board(request, session, keys, caller, result=result)
+    # Back to the board by GET: the ticket now shows on its technician's card, and reloading sends nothing again.
+    return RedirectResponse("/dispatch", status_code=303)
