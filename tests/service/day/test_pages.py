@@ -71,6 +71,7 @@ def test_a_brand_runs_its_day_in_the_browser(live_server, network, browser, log_
     phone = tab(viewport=PHONE, geolocation=WEST_LAKE, permissions=["geolocation"], has_touch=True)
     log_in(phone, "antu-tech")  # linked to 郑建国
     job = phone.get_by_test_id(f"job-{number}")
+    expect(job.get_by_test_id("request-photos").locator("img")).to_have_count(1)  # the fault, before setting off
     for step in ("accepted", "en_route", "on_site"):
         job.get_by_test_id(f"step-{step}").click()
     expect(job.get_by_test_id("checked-in")).to_contain_text("±20")

@@ -116,5 +116,8 @@ def test_the_callers_photos_come_with_the_request_and_only_photos(live_server, n
         assert photo.status_code == 200 and photo.headers["content-type"] == "image/jpeg"
         assert desk.get(f"/tickets/{ticket_id}/photos/1").status_code == 404
         assert desk.get(f"/api/tickets/{ticket_id}").json()["photos"] == 1
+    technician = login_as("antu-tech")
+    with technician.client(live_server.url) as phone:  # not his job (nobody is assigned yet): it does not exist
+        assert phone.get(f"/tech/jobs/{ticket_id}/photos/0").status_code == 404
     with live_server.client() as stranger:
         assert stranger.get(f"/tickets/{ticket_id}/photos/0").status_code in (303, 401)

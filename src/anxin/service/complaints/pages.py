@@ -6,7 +6,7 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, File, Request, UploadFile
-from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.responses import RedirectResponse
 
 from anxin.api.deps import KeyRingDep, SessionDep, SettingsDep
 from anxin.api.ratelimit import rate_limited
@@ -15,7 +15,7 @@ from anxin.auth.guard import Allow, MaybePrincipal
 from anxin.auth.permissions import Permission
 from anxin.clocks.zones import CHINA
 from anxin.config import Settings
-from anxin.errors import AnxinError, NotFound
+from anxin.errors import AnxinError
 from anxin.privacy.crypto import KeyRing
 from anxin.service.complaints import service as complaints
 from anxin.service.complaints.models import Complaint
@@ -25,7 +25,7 @@ from anxin.service.tickets.models import Ticket
 from anxin.service.tickets.routes import TRACKS_PER_MINUTE
 from anxin.service.visits import service as visits
 from anxin.text import N_
-from anxin.uploads.store import stored_path
+from anxin.uploads.responses import attached_photo
 from anxin.web.forms import FormData, field_errors, stored_photos
 from anxin.web.templating import render
 
@@ -272,7 +272,4 @@ def complaint_photo(
     complaint_id: int, index: int, session: SessionDep, settings: SettingsDep, caller: ComplaintManager
 ):
     complaint = complaints.get_complaint(session, complaint_id=complaint_id, viewer=caller)
-    if not 0 <= index < len(complaint.files):
-        raise NotFound("no such photo", message_zh="照片不存在")
-    photo = complaint.files[index]
-    return FileResponse(stored_path(settings.data_dir, photo["sha256"], photo["type"]), media_type=photo["type"])
+    return attached_photo(settings.data_dir, complaint.files, index)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Request, UploadFile
-from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 
 from anxin.api.deps import KeyRingDep, SessionDep, SettingsDep, get_locale
@@ -15,7 +15,7 @@ from anxin.auth import tenancy
 from anxin.auth.guard import Allow, MaybePrincipal
 from anxin.auth.permissions import Permission
 from anxin.clocks.zones import CHINA
-from anxin.errors import AnxinError, NotFound
+from anxin.errors import AnxinError
 from anxin.regions import service as regions
 from anxin.service.customers import service as customers
 from anxin.service.members import service as members
@@ -26,7 +26,7 @@ from anxin.service.tickets.lifecycle import LABELS, TRANSITIONS, Status
 from anxin.service.tickets.routes import ONLINE_REQUESTS_PER_MINUTE, TRACKS_PER_MINUTE
 from anxin.service.tickets.schemas import FAULT_LABELS, Fault, RepairRequest
 from anxin.store.base import utcnow
-from anxin.uploads.store import stored_path
+from anxin.uploads.responses import attached_photo
 from anxin.web.forms import FormData, field_errors, stored_photos
 from anxin.web.templating import render
 
@@ -254,11 +254,9 @@ def ticket_page(
 @router.get("/tickets/{ticket_id}/photos/{index}")
 def ticket_photo(ticket_id: int, index: int, session: SessionDep, settings: SettingsDep, caller: TicketReader):
     """One of the photos the customer sent with the request (re-encoded at upload, no metadata)."""
-    ticket = tickets.get_ticket(session, ticket_id=ticket_id, viewer=caller)
-    if not 0 <= index < len(ticket.photos):
-        raise NotFound("no such photo", message_zh="照片不存在")
-    photo = ticket.photos[index]
-    return FileResponse(stored_path(settings.data_dir, photo["sha256"], photo["type"]), media_type=photo["type"])
+    return attached_photo(
+        settings.data_dir, tickets.get_ticket(session, ticket_id=ticket_id, viewer=caller).photos, index
+    )
 
 
 @router.post("/tickets/{ticket_id}/moves")

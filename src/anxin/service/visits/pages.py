@@ -28,6 +28,7 @@ from anxin.service.tickets.routes import TRACKS_PER_MINUTE
 from anxin.service.tickets.schemas import FAULT_LABELS
 from anxin.service.visits import service as visits
 from anxin.text import N_
+from anxin.uploads.responses import attached_photo
 from anxin.uploads.store import MAX_UPLOAD_BYTES, StoredFile, store_upload, stored_path
 from anxin.web.forms import FormData, field_errors
 from anxin.web.templating import render
@@ -206,6 +207,12 @@ def visit_for_customer(
     """Htmx fragment on the tracking page: the same record for whoever holds the ticket number and the phone."""
     ticket = tickets.tracked_ticket(session, keys, number=number, phone=phone)
     return render(request, "visit_record.html", _visit_context(session, keys, ticket))
+
+
+@router.get("/tech/jobs/{ticket_id}/photos/{index}")
+def request_photo(ticket_id: int, index: int, session: SessionDep, settings: SettingsDep, caller: Worker):
+    """A photo the customer sent with the request, for the technician whose job it is: the fault before the visit."""
+    return attached_photo(settings.data_dir, visits.own_job(session, ticket_id, caller).photos, index)
 
 
 @router.get("/visits/files/{file_id}")

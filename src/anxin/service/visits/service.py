@@ -125,7 +125,7 @@ def my_jobs(session: Session, *, actor: auth.Principal) -> list[Ticket]:
     return list(session.scalars(query))
 
 
-def _mine(session: Session, ticket_id: int, actor: auth.Principal) -> Ticket:
+def own_job(session: Session, ticket_id: int, actor: auth.Principal) -> Ticket:
     """The job, locked for this transaction, if it is assigned to this account's technician; else it does not exist."""
     me = linked_technician(session, actor)
     query = select(Ticket).where(Ticket.id == ticket_id).with_for_update()
@@ -141,7 +141,7 @@ def _begin(session: Session, ticket_id: int, key: str, actor: auth.Principal) ->
         raise InvalidInput(
             "each step needs a key of 8–64 letters, digits, - or _", message_zh="步骤编号无效，请刷新页面后重试"
         )
-    ticket = _mine(session, ticket_id, actor)
+    ticket = own_job(session, ticket_id, actor)
     done = session.scalar(select(VisitStep).where(VisitStep.ticket_id == ticket.id, VisitStep.key == key))
     if done is not None:
         return ticket, StepOutcome(done.kind, done.result["status"], replayed=True)
@@ -422,7 +422,7 @@ def open_file_link(session: Session, keys: KeyRing, *, file_id: int, token: str)
 
 def contact_for_visit(session: Session, keys: KeyRing, *, ticket_id: int, actor: auth.Principal) -> Contact:
     """The full name, phone and address of the customer, during an accepted visit only; recorded first."""
-    ticket = _mine(session, ticket_id, actor)
+    ticket = own_job(session, ticket_id, actor)
     if ticket.status not in REVEAL_WHILE:
         raise Forbidden(
             "the address is shown from acceptance until the visit ends", message_zh="接单后才能查看完整地址"
