@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 from playwright.sync_api import expect
+from tests.service.visits.helpers import add_part_on_page, sign_on_page
 
 from anxin.demo.network import create_demo_network
 
@@ -75,21 +76,10 @@ def test_a_brand_runs_its_day_in_the_browser(live_server, network, browser, log_
     for step in ("accepted", "en_route", "on_site"):
         job.get_by_test_id(f"step-{step}").click()
     expect(job.get_by_test_id("checked-in")).to_contain_text("±20")
-    job.get_by_test_id("add-part").locator("summary").click()
-    part = job.get_by_test_id("add-part").get_by_test_id("part-form")
-    part.locator("input[name=name]").fill("碱性电池（8 节）")
-    part.locator("input[name=code]").fill("BAT-AA8")
-    part.locator("input[name=quantity]").fill("1")
-    part.locator("input[name=unit_price]").fill("48")
-    part.get_by_test_id("save-part").click()
+    add_part_on_page(job, name="碱性电池（8 节）", code="BAT-AA8", quantity="1", unit_price="48")
     expect(job.get_by_test_id("parts-total")).to_have_text("¥48.00")
     job.locator("textarea[name=summary]").fill("打磨电池仓触点，换装碱性电池，开锁测试正常")
-    pad = job.get_by_test_id("signature-pad").bounding_box()
-    phone.mouse.move(pad["x"] + 30, pad["y"] + 100)
-    phone.mouse.down()
-    for x, y in ((80, 40), (140, 120), (200, 50), (260, 110)):
-        phone.mouse.move(pad["x"] + x, pad["y"] + y, steps=4)
-    phone.mouse.up()
+    sign_on_page(phone, job)
     job.get_by_test_id("step-completed").click()
     expect(job).to_have_count(0)
 

@@ -65,3 +65,24 @@ def complete_with_part(
     line = visits.PartLine(name="锂电池组", code="BAT-4", quantity=2, unit_price_fen=price_fen)
     visits.save_part(session, ticket_id=job.id, key=key(), part_key=key(), line=line, actor=me)
     visits.complete(session, ticket_id=job.id, key=key(), summary="更换电池", signature=stored(root, image()), actor=me)
+
+
+def add_part_on_page(job, *, name: str, code: str, quantity: str, unit_price: str) -> None:
+    """Open the job card's part form, fill it in and save, as the technician does on the phone."""
+    job.get_by_test_id("add-part").locator("summary").click()
+    part = job.get_by_test_id("add-part").get_by_test_id("part-form")
+    part.locator("input[name=name]").fill(name)
+    part.locator("input[name=code]").fill(code)
+    part.locator("input[name=quantity]").fill(quantity)
+    part.locator("input[name=unit_price]").fill(unit_price)
+    part.get_by_test_id("save-part").click()
+
+
+def sign_on_page(page, job) -> None:
+    """The customer's zigzag on the job card's signature pad, drawn with the mouse."""
+    pad = job.get_by_test_id("signature-pad").bounding_box()
+    page.mouse.move(pad["x"] + 30, pad["y"] + 100)
+    page.mouse.down()
+    for x, y in ((80, 40), (140, 120), (200, 50), (260, 110)):
+        page.mouse.move(pad["x"] + x, pad["y"] + y, steps=4)
+    page.mouse.up()

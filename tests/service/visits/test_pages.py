@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 from playwright.sync_api import expect
-from tests.service.visits.helpers import image
+from tests.service.visits.helpers import add_part_on_page, image, sign_on_page
 
 from anxin.clocks.zones import CHINA
 from anxin.demo.network import create_demo_network
@@ -44,13 +44,7 @@ def test_technician_completes_a_job_with_a_part_and_a_signature(live_server, job
     expect(card.get_by_test_id("checked-in")).to_contain_text("±20")
 
     context.set_offline(True)  # in the basement: the part is kept on the phone
-    card.get_by_test_id("add-part").locator("summary").click()
-    part = card.get_by_test_id("add-part").get_by_test_id("part-form")
-    part.locator("input[name=name]").fill("锂电池组")
-    part.locator("input[name=code]").fill("BAT-4")
-    part.locator("input[name=quantity]").fill("2")
-    part.locator("input[name=unit_price]").fill("35.50")
-    part.get_by_test_id("save-part").click()
+    add_part_on_page(card, name="锂电池组", code="BAT-4", quantity="2", unit_price="35.50")
     expect(phone.get_by_test_id("pending")).to_contain_text("锂电池组")
     context.set_offline(False)  # back up: the queue is sent and the page shows the part
     expect(phone.get_by_test_id("pending")).to_be_hidden()
@@ -65,12 +59,7 @@ def test_technician_completes_a_job_with_a_part_and_a_signature(live_server, job
     card.locator("textarea[name=summary]").fill("更换电池组，开锁测试正常")
     card.get_by_test_id("step-completed").click()
     expect(card.locator('[data-error-for="signature"]')).to_contain_text("签名")
-    pad = card.get_by_test_id("signature-pad").bounding_box()
-    phone.mouse.move(pad["x"] + 30, pad["y"] + 100)
-    phone.mouse.down()
-    for x, y in ((80, 40), (140, 120), (200, 50), (260, 110)):
-        phone.mouse.move(pad["x"] + x, pad["y"] + y, steps=4)
-    phone.mouse.up()
+    sign_on_page(phone, card)
     card.get_by_test_id("step-completed").click()
     expect(card).to_have_count(0)  # done: off today's list
     context.close()
