@@ -76,3 +76,20 @@ def test_upgrade_keeps_a_databases_rows_and_gives_earlier_tickets_the_standard_p
     engine.dispose()
     assert tuple(promise) == (None, 30, 0, 0) and tier_of_customer is None
     assert events == 1  # the intake event survived: no table was rebuilt under it
+
+
+def test_a_downgrade_rebuilding_tickets_keeps_their_events(settings, db, demo):
+    """Going back below 0020 rebuilds ``tickets`` on SQLite; its events must not cascade away with the old table."""
+    brand_id = tenancy.get_brand_by_slug(db, slug="antu").id
+    db.close()
+    url = settings.resolved_database_url
+    command.downgrade(alembic_config(url), "0019")
+    _ticket_before_tiers(url, brand_id)
+    upgrade(url)
+    command.downgrade(alembic_config(url), "0019")
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        events = conn.execute(text("SELECT count(*) FROM ticket_events WHERE ticket_id = 9")).scalar_one()
+        keys_on = conn.exec_driver_sql("PRAGMA foreign_keys").scalar() if conn.dialect.name == "sqlite" else 1
+    engine.dispose()
+    assert events == 1 and keys_on == 1  # and the app's connections still enforce foreign keys
