@@ -22,6 +22,7 @@ from anxin.service.members.models import MemberTier
 from anxin.service.sla.service import response_sla
 from anxin.service.stations.models import Station
 from anxin.service.technicians.models import Technician
+from anxin.service.tickets import service as tickets
 from anxin.service.tickets.lifecycle import OPEN, Status
 from anxin.service.tickets.models import Ticket, TicketEvent
 from anxin.store.base import UtcDateTime
@@ -170,12 +171,7 @@ def _oldest_open(session: Session, brand_id: int | None, now: datetime) -> list[
 
 
 def dashboard(session: Session, *, brand_id: int | None, now: datetime) -> Dashboard:
-    answered = (
-        select(TicketEvent.ticket_id, func.min(TicketEvent.at).label("at"))
-        .where(TicketEvent.to_status == Status.dispatched.value)
-        .group_by(TicketEvent.ticket_id)
-        .subquery()
-    )
+    answered = tickets.first_dispatches().subquery()
     query = _branded(
         select(
             Ticket.status,

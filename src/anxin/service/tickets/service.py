@@ -153,13 +153,18 @@ def open_tickets_of(session: Session, *, customer_id: int) -> list[Ticket]:
     return list(session.scalars(query))
 
 
-def answered_at(session: Session, ticket_ids: list[int]) -> dict[int, datetime]:
-    """When each ticket was first dispatched (the response promise is kept or broken then); one query."""
-    rows = session.execute(
-        select(TicketEvent.ticket_id, func.min(TicketEvent.at))
-        .where(TicketEvent.ticket_id.in_(ticket_ids), TicketEvent.to_status == Status.dispatched.value)
+def first_dispatches():
+    """(ticket_id, at) of each ticket's first dispatch: when its response promise was kept or broken."""
+    return (
+        select(TicketEvent.ticket_id, func.min(TicketEvent.at).label("at"))
+        .where(TicketEvent.to_status == Status.dispatched.value)
         .group_by(TicketEvent.ticket_id)
     )
+
+
+def answered_at(session: Session, ticket_ids: list[int]) -> dict[int, datetime]:
+    """When each ticket was first dispatched; one query."""
+    rows = session.execute(first_dispatches().where(TicketEvent.ticket_id.in_(ticket_ids)))
     return {ticket_id: at for ticket_id, at in rows}
 
 
