@@ -18,9 +18,16 @@ ANXIN = str(Path(sys.executable).parent / "anxin")
 REPO = Path(__file__).resolve().parents[2]
 
 
+HANG_GUARD_SECONDS = 600
+"""Only a guard against a hung command: each import costs ~4 s, and on a loaded 2-core CI machine a command that
+takes 7 s alone (``scorer evaluate``) once took over 120 s."""
+
+
 def run(*args: str, input: str | None = None, cwd: Path = REPO, env: dict[str, str] | None = None):
     merged = {**os.environ, **(env or {})}
-    return subprocess.run([ANXIN, *args], capture_output=True, text=True, input=input, cwd=cwd, timeout=120, env=merged)
+    return subprocess.run(
+        [ANXIN, *args], capture_output=True, text=True, input=input, cwd=cwd, timeout=HANG_GUARD_SECONDS, env=merged
+    )
 
 
 def test_help_explains_every_command():
