@@ -12,8 +12,10 @@ started=$(date +%s)
 bash scripts/setup.sh
 
 # The browser tests drive Debian's Chromium; without CJK fonts Chinese renders as empty boxes.
+# The decision-worker tests start their own redis-server on a free loopback port.
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
+command -v redis-server >/dev/null || [ -x /usr/bin/redis-server ] || need+=(redis-server)
 [ -n "$(ls /usr/share/fonts/opentype/noto/NotoSansCJK* 2>/dev/null)" ] || need+=(fonts-noto-cjk)
 [ ${#need[@]} -eq 0 ] || apt_install "${need[@]}"
 

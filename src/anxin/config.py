@@ -22,6 +22,12 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("var"), description="Where the SQLite file, uploads and journals live.")
     database_url: str = Field("", description="SQLAlchemy URL; empty means sqlite:///<data_dir>/anxin.db (WAL mode).")
     redis_url: str = Field("", description="Redis for scaled-out decision workers; empty = in-process only.")
+    stream_partitions: int = Field(
+        16, ge=1, le=4096, description="Partitions of the workers' event log; fixed when the log is created."
+    )
+    stream_namespace: str = Field(
+        "default", pattern=r"^[A-Za-z0-9_-]{1,64}$", description="Key prefix of one deployment's log in Redis."
+    )
     key_file: Path | None = Field(
         None, description="Key ring for field encryption; default <data_dir>/keys.json, created on first use."
     )

@@ -15,6 +15,7 @@ from anxin.integrity.findings import models as integrity_finding_models
 from anxin.integrity.reports import models as integrity_report_models
 from anxin.integrity.rules import models as integrity_rule_models
 from anxin.integrity.scorer import models as integrity_scorer_models
+from anxin.integrity.streams import models as integrity_stream_models
 from anxin.privacy import models as privacy_models
 from anxin.privacy.rotation import SealedColumn
 from anxin.service.complaints import models as complaint_models
@@ -55,6 +56,7 @@ __all__ = [
     "integrity_report_models",
     "integrity_rule_models",
     "integrity_scorer_models",
+    "integrity_stream_models",
     "knowledge_models",
     "member_models",
     "privacy_models",

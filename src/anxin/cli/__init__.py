@@ -23,6 +23,7 @@ from anxin.cli import (
     scorer,
     serve,
     users,
+    worker,
 )
 
 app = typer.Typer(
@@ -46,6 +47,7 @@ app.add_typer(cases.evidence_app, name="evidence", help="Evidence bundles: expor
 app.add_typer(keys.app, name="keys", help="Field-encryption keys: status, rotate (re-seal), retire.")
 app.add_typer(hotline.app, name="hotline", help="Verified brand hotlines: check a number.")
 app.add_typer(scorer.app, name="scorer", help="Supervised fraud scorer: evaluate it on your own labelled data.")
+app.add_typer(worker.app, name="worker", help="Scaled-out decision workers over Redis Streams: run, status.")
 app.add_typer(regions.app, name="regions", help="China's divisions: resolve informal place names to official codes.")
 
 

@@ -108,6 +108,28 @@ class _DirectSink:
         self.engine.dispose()
 
 
+class _StreamSink:
+    """Puts batches on the decision workers' log, routed under the live ruleset (decided later, by the workers)."""
+
+    def __init__(self, db: Path | None):
+        from anxin.cli.worker import stream_log
+        from anxin.integrity.streams.plan import StreamPlan
+        from anxin.integrity.streams.producer import StreamProducer
+
+        settings = build_settings(db)
+        log = stream_log(settings)
+        log.create_groups()
+        with database_session(db) as session:
+            live = rules.compiled(session, rules.with_status(session, "active"))
+        self.producer = StreamProducer(log, StreamPlan(live, log.partitions))
+
+    def send(self, events) -> list[tuple[str, bool]]:
+        return [("queued", e.duplicate) for e in self.producer.send(events)]
+
+    def close(self) -> None:
+        self.producer.log.redis.close()
+
+
 @app.command("import")
 def import_events(
     file: Path = typer.Argument(..., help="A .csv, .jsonl or .parquet file of events."),
@@ -115,17 +137,23 @@ def import_events(
     batch: int = typer.Option(2_000, min=1, max=5_000, help="Events per group commit / request."),
     url: str | None = typer.Option(None, help="Send to a running server (e.g. http://127.0.0.1:8000)."),
     api_key: str | None = typer.Option(None, envvar="ANXIN_API_KEY", help="API key with events:ingest."),
+    to_workers: bool = typer.Option(
+        False, "--to-workers", help="Queue the events for `anxin worker` processes (ANXIN_REDIS_URL)."
+    ),
     db: Path | None = DbOption,
     as_json: bool = typer.Option(False, "--json", help="Print one JSON summary only."),
 ) -> None:
-    """Import events: every good row is decided and journaled, every bad row reported by line."""
+    """Import events: every good row is decided and journaled (or queued for workers), every bad row reported."""
     with reported_errors():
         kind = file_format(file, fmt)
         rows = read_events(file, kind)
         if url and not api_key:
             raise InvalidInput("--url needs --api-key (or ANXIN_API_KEY) with the events:ingest scope")
-        sink = _HttpSink(url, api_key) if url and api_key else _DirectSink(db)
-        counts = {"accepted": 0, "duplicates": 0, "rejected": 0, "allow": 0, "review": 0, "block": 0}
+        if url and to_workers:
+            raise InvalidInput("choose --url (a running server decides) or --to-workers (workers decide), not both")
+        sink = _HttpSink(url, api_key) if url and api_key else _StreamSink(db) if to_workers else _DirectSink(db)
+        outcomes = ("queued",) if to_workers else ("allow", "review", "block")
+        counts = {"accepted": 0, "duplicates": 0, "rejected": 0, **dict.fromkeys(outcomes, 0)}
         errors: list[dict] = []
         try:
             with _progress() as progress:
@@ -143,7 +171,7 @@ def import_events(
                         else:
                             counts["accepted"] += 1
                             counts[action] += 1
-                    flagged = counts["review"] + counts["block"]
+                    flagged = counts.get("review", 0) + counts.get("block", 0)
                     progress.update(task, advance=len(chunk), flagged=flagged, errors=counts["rejected"])
         finally:
             sink.close()
