@@ -56,10 +56,12 @@ from anxin.service.complaints import pages as complaint_pages
 from anxin.service.complaints import routes as complaint_routes
 from anxin.service.dispatch import pages as dispatch_pages
 from anxin.service.dispatch import routes as dispatch_routes
+from anxin.service.escalations import pages as escalation_pages
 from anxin.service.knowledge import pages as library_pages
 from anxin.service.knowledge import routes as library_routes
 from anxin.service.members import pages as member_pages
 from anxin.service.members import routes as member_routes
+from anxin.service.sla import pages as sla_pages
 from anxin.service.stations import pages as station_pages
 from anxin.service.stations import routes as station_routes
 from anxin.service.technicians import pages as technician_pages
@@ -178,6 +180,8 @@ def create_app(settings: Settings) -> AnxinApp:
         report_pages.router,
         library_pages.router,
         member_pages.router,
+        sla_pages.router,
+        escalation_pages.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")

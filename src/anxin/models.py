@@ -22,8 +22,10 @@ from anxin.service.complaints import models as complaint_models
 from anxin.service.complaints import service as complaints
 from anxin.service.customers import models as customer_models
 from anxin.service.customers import service as customers
+from anxin.service.escalations import models as escalation_models
 from anxin.service.knowledge import models as knowledge_models
 from anxin.service.members import models as member_models
+from anxin.service.sla import models as sla_models
 from anxin.service.stations import models as station_models
 from anxin.service.technicians import models as technician_models
 from anxin.service.tickets import models as ticket_models
@@ -49,6 +51,7 @@ __all__ = [
     "auth_models",
     "complaint_models",
     "customer_models",
+    "escalation_models",
     "hotline_models",
     "integrity_case_models",
     "integrity_credit_models",
@@ -60,6 +63,7 @@ __all__ = [
     "knowledge_models",
     "member_models",
     "privacy_models",
+    "sla_models",
     "station_models",
     "technician_models",
     "ticket_models",

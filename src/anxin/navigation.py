@@ -31,7 +31,7 @@ _LIBRARY = NavItem("/library", N_("Case library"))
 
 _EXTRA: dict[Role, list[NavItem]] = {
     Role.agent: [*_TICKETS, _LIBRARY],
-    Role.dispatcher: [NavItem("/tickets", N_("Tickets")), _LIBRARY],
+    Role.dispatcher: [NavItem("/tickets", N_("Tickets")), NavItem("/escalations", N_("Escalations")), _LIBRARY],
     Role.technician: [_LIBRARY],
     Role.brand_admin: [
         *_TICKETS,
@@ -40,6 +40,8 @@ _EXTRA: dict[Role, list[NavItem]] = {
         NavItem("/brand/penalties", N_("Penalties and appeals")),
         NavItem("/brand/complaints", N_("Complaints")),
         NavItem("/brand/members", N_("Membership")),
+        NavItem("/brand/sla", N_("Service promises")),
+        NavItem("/escalations", N_("Escalations")),
         NavItem("/analytics", N_("Analytics")),
         NavItem("/hotline/registry", N_("Hotline registry")),
         NavItem("/accounts", N_("Accounts and API keys")),

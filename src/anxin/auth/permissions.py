@@ -66,6 +66,7 @@ class Permission(StrEnum):
     library_write = "library:write"
     complaints_manage = "complaints:manage"
     members_manage = "members:manage"
+    sla_manage = "sla:manage"
     page_consumer = "page:consumer"
     page_agent = "page:agent"
     page_dispatch = "page:dispatch"
@@ -118,6 +119,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.library_write: frozenset({Role.agent, Role.technician, Role.brand_admin}),
     Permission.complaints_manage: frozenset({Role.brand_admin}),
     Permission.members_manage: frozenset({Role.brand_admin}),
+    Permission.sla_manage: frozenset({Role.brand_admin}),
     Permission.page_consumer: _EVERYONE,
     Permission.page_agent: frozenset({Role.agent, Role.brand_admin}),
     Permission.page_dispatch: frozenset({Role.dispatcher, Role.brand_admin}),
@@ -193,6 +195,7 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.library_write: N_("Write up solved repairs for the case library"),
     Permission.complaints_manage: N_("Investigate and answer complaints, grant refunds"),
     Permission.members_manage: N_("Manage membership tiers and members"),
+    Permission.sla_manage: N_("Set the brand's response and arrival promises"),
     Permission.page_consumer: N_("Consumer pages"),
     Permission.page_agent: N_("Intake desk"),
     Permission.page_dispatch: N_("Dispatch board"),

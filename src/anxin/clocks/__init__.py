@@ -1,1 +1,1 @@
-"""Time on a business calendar: weekly opening hours and shifts (later: holidays, pausable SLA clocks)."""
+"""Time on a business calendar: weekly hours, public holidays and make-up workdays, pausable SLA clocks."""

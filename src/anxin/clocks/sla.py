@@ -78,10 +78,10 @@ class SlaClock:
         """Business minutes counted by ``now`` (pauses excluded)."""
         end = min(now, self.stopped) if self.stopped is not None else now
         counted = self.calendar.minutes_between(self.started, end)
-        for p in self.pauses:
-            pause_end = min(p.end or end, end)
-            if pause_end > p.start:
-                counted -= self.calendar.minutes_between(p.start, pause_end)
+        for p in self.pauses:  # a pause begun before the clock started counts from the start only
+            pause_start, pause_end = max(p.start, self.started), min(p.end or end, end)
+            if pause_end > pause_start:
+                counted -= self.calendar.minutes_between(pause_start, pause_end)
         return max(0.0, counted)
 
     def breached(self, now: datetime) -> bool:
@@ -91,7 +91,7 @@ class SlaClock:
         """When the promise runs out if nothing else pauses it; None while paused (the deadline moves)."""
         if self.paused:
             return None
-        anchor = self.pauses[-1].end if self.pauses else self.started
-        assert anchor is not None
+        last_end = self.pauses[-1].end if self.pauses else None
+        anchor = max(last_end, self.started) if last_end is not None else self.started
         remaining = self.target_minutes - self.elapsed(anchor)
         return self.calendar.add(anchor, max(0.0, remaining)).astimezone(CHINA)

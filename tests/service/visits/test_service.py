@@ -6,7 +6,16 @@ import json
 
 import pytest
 from sqlalchemy import func, select
-from tests.service.visits.helpers import HERE, TECHNICIAN, check_in, dispatched_jobs, image, key, stored
+from tests.service.visits.helpers import (
+    HERE,
+    TECHNICIAN,
+    check_in,
+    complete_with_part,
+    dispatched_jobs,
+    image,
+    key,
+    stored,
+)
 
 from anxin.demo.tickets import demo_customers
 from anxin.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -166,3 +175,12 @@ def test_check_in_after_the_dispatcher_marked_the_arrival(db, assigned, principa
     visits.check_in(db, KEYS, ticket_id=assigned.id, key=key(), position=HERE, actor=me)
     visits.complete(db, ticket_id=assigned.id, key=key(), summary="换电池", signature=signed, actor=me)
     assert assigned.status == "completed"
+
+
+def test_the_member_discount_promised_at_intake_comes_off_the_parts_charge(db, assigned, principal, tmp_path):
+    job = assigned
+    job.discount_percent = 15  # what intake copies from a member's tier (members.promise_for)
+    complete_with_part(db, KEYS, job, principal(TECHNICIAN), tmp_path, price_fen=3333)
+    view = visits.visit_view(db, job)
+    assert (view.parts_list_fen, view.discount_percent, view.parts_total_fen) == (6666, 15, 6666 - 1000)
+    assert visits.parts_total_fen(db, job.id) == 5666  # what a complaint records as charged and may refund

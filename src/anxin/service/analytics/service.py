@@ -113,9 +113,9 @@ def _state_times(session: Session, brand_id: int | None, now: datetime) -> list[
     """Per open state: stays, average and longest stay, and the tickets in it now — one query over the moves."""
     left = func.lead(TicketEvent.at).over(partition_by=TicketEvent.ticket_id, order_by=(TicketEvent.at, TicketEvent.id))
     stays = _branded(
-        select(TicketEvent.to_status.label("status"), TicketEvent.at.label("entered"), left.label("left")).join(
-            Ticket, Ticket.id == TicketEvent.ticket_id
-        ),
+        select(TicketEvent.to_status.label("status"), TicketEvent.at.label("entered"), left.label("left"))
+        .join(Ticket, Ticket.id == TicketEvent.ticket_id)
+        .where(TicketEvent.kind == tickets.MOVE),  # a clock pause is not a new stay
         brand_id,
     ).subquery()
     minutes = _minutes_between(session, stays.c.entered, func.coalesce(stays.c.left, literal(now, UtcDateTime())))
@@ -143,7 +143,10 @@ def _state_time(status: str, stays: int, average: float, longest: float, waiting
 def _oldest_open(session: Session, brand_id: int | None, now: datetime) -> list[OpenTicket]:
     """The open tickets received longest ago, with how long they have sat in their current state."""
     last_move = (
-        select(TicketEvent.ticket_id, func.max(TicketEvent.at).label("at")).group_by(TicketEvent.ticket_id).subquery()
+        select(TicketEvent.ticket_id, func.max(TicketEvent.at).label("at"))
+        .where(TicketEvent.kind == tickets.MOVE)
+        .group_by(TicketEvent.ticket_id)
+        .subquery()
     )
     at_now = literal(now, UtcDateTime())
     query = _branded(

@@ -15,10 +15,11 @@ from anxin.auth.permissions import ROLE_LABELS, Permission, Role
 from anxin.clocks.zones import CHINA
 from anxin.errors import AnxinError
 from anxin.service.dispatch import service as dispatch
-from anxin.service.sla.service import response_sla
+from anxin.service.escalations import pages as escalation_pages
+from anxin.service.escalations import service as escalations
+from anxin.service.sla import service as sla
 from anxin.service.technicians import service as technicians
 from anxin.service.tickets import service as tickets
-from anxin.service.tickets.lifecycle import LABELS
 from anxin.service.tickets.models import Ticket
 from anxin.store.base import utcnow
 from anxin.text import N_
@@ -57,18 +58,28 @@ def _board(
             by_tech[row.technician_id].append(view)
         else:
             waiting.append(view)
-    answered = tickets.answered_at(session, [row.id for row, _view in waiting])
     now = utcnow()
+    moments = tickets.clock_moments(session, rows)
+    calendars = {t.id: sla.arrival_calendar(session, t.id) for t in crew}
+    escalations.check(session, now=now, brand_id=caller.brand_id)  # the board is where the dispatcher is warned
     context = {
         "crew": crew,
         "by_tech": by_tech,
         "waiting": waiting,
         "sla": {  # each waiting ticket's response promise, counting down on its own minutes
-            row.id: response_sla(row.created_at, answered.get(row.id), now, row.response_minutes)
+            row.id: sla.response_sla(
+                row.created_at, moments[row.id].dispatched, now, row.response_minutes, moments[row.id].pauses
+            )
             for row, _view in waiting
         },
+        "arrival": {  # each booked ticket's arrival promise, on its technician's station hours
+            row.id: sla.arrival_sla(moments[row.id], now, row.arrival_minutes, calendars[row.technician_id])
+            for views in by_tech.values()
+            for row, _view in views
+        },
+        "notices": escalations.notices_for(session, viewer=caller, limit=10),
+        **escalation_pages.labels(),
         "result": result,
-        "status_labels": LABELS,
         "reassignable": dispatch.REASSIGNABLE,
         "title": ROLE_LABELS[Role.dispatcher],
         "can_run": caller.may(Permission.dispatch_run),

@@ -17,7 +17,7 @@ from anxin.auth.permissions import Permission
 from anxin.errors import AnxinError, InvalidInput
 from anxin.service.members import service as members
 from anxin.service.members.schemas import TierWrite
-from anxin.service.sla.service import STANDARD_RESPONSE_MINUTES
+from anxin.service.sla import service as sla
 from anxin.web.forms import FormData, field_errors
 from anxin.web.templating import render
 
@@ -45,7 +45,7 @@ def _page(
         "tiers": members.list_tiers(session, viewer=caller),
         "counts": members.member_counts(session, viewer=caller),
         "members": members.members_of(session, keys, viewer=caller),
-        "standard_minutes": STANDARD_RESPONSE_MINUTES,
+        "standard_minutes": sla.policy_for(session, caller.brand_id).response_minutes,  # members are a brand's
         "failed": failed,
         "values": values or {},
         "errors": errors or {},

@@ -1,7 +1,8 @@
 """Membership use cases: a brand admin's tiers and who holds them, and the promise a ticket takes at intake.
 
 A tier's privileges are a faster response promise, priority in the dispatch
-queue and a discount. A ticket copies them at intake (see ``promise_for``),
+queue and a discount; the arrival promise is the brand's (``anxin.service.sla``).
+A ticket copies them at intake (see ``promise_for``),
 so editing a tier or moving a customer later never rewrites an old ticket.
 Every change is audited. Services never commit.
 """
@@ -21,7 +22,7 @@ from anxin.service.customers import service as customers
 from anxin.service.customers.models import Customer
 from anxin.service.members.models import MemberTier
 from anxin.service.members.schemas import MemberRead, TierWrite
-from anxin.service.sla.service import STANDARD_RESPONSE_MINUTES
+from anxin.service.sla import service as sla
 from anxin.store.base import utcnow
 
 FASTEST_RESPONSE_MINUTES = 5
@@ -31,25 +32,25 @@ TIER_FIELDS = ("name", "rank", "priority_dispatch", "response_minutes", "discoun
 
 @dataclass(frozen=True)
 class Promise:
-    """What a ticket is promised at intake: response minutes, discount, and its place in the dispatch queue."""
+    """What a ticket is promised at intake: response and arrival minutes, discount, its place in the dispatch queue."""
 
     tier_id: int | None
     response_minutes: int
+    arrival_minutes: int
     discount_percent: int
     queue_priority: int
 
 
-STANDARD_PROMISE = Promise(None, STANDARD_RESPONSE_MINUTES, 0, 0)
-
-
 def promise_for(session: Session, customer: Customer) -> Promise:
-    """The customer's tier's privileges, or the standard promise for a customer without a tier."""
+    """The brand's standard promise, improved by the customer's tier; a tier never makes a promise slower."""
+    terms = sla.policy_for(session, customer.brand_id)
     tier = session.get(MemberTier, customer.member_tier_id) if customer.member_tier_id is not None else None
     if tier is None:
-        return STANDARD_PROMISE
+        return Promise(None, terms.response_minutes, terms.arrival_minutes, 0, 0)
     return Promise(
         tier_id=tier.id,
-        response_minutes=tier.response_minutes,
+        response_minutes=min(tier.response_minutes, terms.response_minutes),
+        arrival_minutes=terms.arrival_minutes,
         discount_percent=tier.discount_percent,
         queue_priority=tier.rank if tier.priority_dispatch else 0,
     )
@@ -83,11 +84,12 @@ def _check(session: Session, brand_id: int, terms: TierWrite, tier_id: int | Non
             message_zh=f"等级序号须为 1–{HIGHEST_RANK} 的整数",
             detail={"field": "rank"},
         )
-    if not FASTEST_RESPONSE_MINUTES <= terms.response_minutes <= STANDARD_RESPONSE_MINUTES:
+    standard = sla.policy_for(session, brand_id).response_minutes
+    if not FASTEST_RESPONSE_MINUTES <= terms.response_minutes <= standard:
         raise InvalidInput(
-            f"the response promise is {FASTEST_RESPONSE_MINUTES} to {STANDARD_RESPONSE_MINUTES} minutes "
-            "(a tier never promises slower than the standard)",
-            message_zh=f"响应承诺须在 {FASTEST_RESPONSE_MINUTES}–{STANDARD_RESPONSE_MINUTES} 分钟之间（不慢于标准）",
+            f"the response promise is {FASTEST_RESPONSE_MINUTES} to {standard} minutes "
+            "(a tier never promises slower than the brand's standard)",
+            message_zh=f"响应承诺须在 {FASTEST_RESPONSE_MINUTES}–{standard} 分钟之间（不慢于标准）",
             detail={"field": "response_minutes"},
         )
     if not 0 <= terms.discount_percent <= 100:

@@ -35,6 +35,7 @@ class Ticket(Base):
     # The promise taken at intake from the customer's tier; later tier or policy changes do not rewrite it.
     member_tier_id: Mapped[int | None] = mapped_column(ForeignKey("member_tiers.id"), index=True)
     response_minutes: Mapped[int] = mapped_column(Integer, server_default="30")
+    arrival_minutes: Mapped[int] = mapped_column(Integer, server_default="120")  # working minutes, dispatch → on site
     discount_percent: Mapped[int] = mapped_column(Integer, server_default="0")
     queue_priority: Mapped[int] = mapped_column(Integer, server_default="0")  # higher is offered to dispatch first
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -46,7 +47,11 @@ class Ticket(Base):
 
 
 class TicketEvent(Base):
-    """One move of a ticket: from, to, who (an account, or the customer online), when, why."""
+    """One move of a ticket: from, to, who (an account, or the customer online), when, why.
+
+    ``kind`` "pause" / "resume" stops or restarts the ticket's promise clock without a move: from and to are the
+    status it stays in, and ``note`` is the reason code.
+    """
 
     __tablename__ = "ticket_events"
 
@@ -54,6 +59,7 @@ class TicketEvent(Base):
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
     from_status: Mapped[str | None] = mapped_column(String(16))
     to_status: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(8), default="move", server_default="move")
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     actor_label: Mapped[str] = mapped_column(String(64))
     note: Mapped[str] = mapped_column(Text, default="")

@@ -19,10 +19,10 @@ from anxin.errors import AnxinError
 from anxin.regions import service as regions
 from anxin.service.customers import service as customers
 from anxin.service.members import service as members
-from anxin.service.sla.service import response_sla
+from anxin.service.sla import service as sla
 from anxin.service.tickets import service as tickets
 from anxin.service.tickets.feed import feed_rating, feed_ticket
-from anxin.service.tickets.lifecycle import LABELS, TRANSITIONS, Status
+from anxin.service.tickets.lifecycle import LABELS, OPEN, TRANSITIONS, Status
 from anxin.service.tickets.routes import ONLINE_REQUESTS_PER_MINUTE, TRACKS_PER_MINUTE
 from anxin.service.tickets.schemas import FAULT_LABELS, Fault, RepairRequest
 from anxin.store.base import utcnow
@@ -218,10 +218,13 @@ def intake_submit(
 def board(request: Request, session: SessionDep, keys: KeyRingDep, caller: TicketReader, status: str = ""):
     chosen = Status(status) if status in Status.__members__ else None
     found = tickets.list_tickets(session, viewer=caller, status=chosen)
-    answered = tickets.answered_at(session, [t.id for t in found])
+    moments = tickets.clock_moments(session, found)
     now = utcnow()
     rows = [
-        (tickets.to_read(session, keys, t), response_sla(t.created_at, answered.get(t.id), now, t.response_minutes))
+        (
+            tickets.to_read(session, keys, t),
+            sla.response_sla(t.created_at, moments[t.id].dispatched, now, t.response_minutes, moments[t.id].pauses),
+        )
         for t in found
     ]
     context = {"rows": rows, "status": status, "statuses": list(Status), **_labels()}
@@ -239,8 +242,19 @@ def ticket_page(
     error: str | None = None,
 ):
     ticket = tickets.get_ticket(session, ticket_id=ticket_id, viewer=caller)
+    moments = tickets.clock_moments(session, [ticket])[ticket.id]
+    now = utcnow()
     context = {
         "ticket": tickets.to_read(session, keys, ticket),
+        "response": sla.response_sla(
+            moments.received, moments.dispatched, now, ticket.response_minutes, moments.pauses
+        ),
+        "arrival": sla.arrival_sla(
+            moments, now, ticket.arrival_minutes, sla.arrival_calendar(session, ticket.technician_id)
+        ),
+        "paused": moments.paused,
+        "pause_reasons": tickets.PAUSE_REASONS,
+        "can_pause": caller.may(Permission.tickets_update) and ticket.status in OPEN,
         "history": tickets.history(session, ticket_id=ticket.id),
         "next": sorted(TRANSITIONS[Status(ticket.status)]),
         "can_update": caller.may(Permission.tickets_update),
@@ -276,6 +290,23 @@ def move_from_form(
         session.rollback()
         message = exc.localized(get_locale(request)) if isinstance(exc, AnxinError) else str(exc)
         return ticket_page(request, ticket_id, session, keys, caller, error=message)
+    return RedirectResponse(f"/tickets/{ticket_id}", status_code=303)
+
+
+@router.post("/tickets/{ticket_id}/clock")
+def pause_or_resume(
+    request: Request, ticket_id: int, session: SessionDep, keys: KeyRingDep, caller: TicketUpdater, form: FormData
+):
+    """Staff stop the ticket's promise clock with a reason, or restart it; both are recorded as ticket events."""
+    common = {"ticket_id": ticket_id, "version": int(form.get("version", 0) or 0), "actor": caller}
+    try:
+        if form.get("action") == "resume":
+            tickets.resume_clock(session, **common)
+        else:
+            tickets.pause_clock(session, reason=form.get("reason", ""), **common)
+    except AnxinError as exc:
+        session.rollback()
+        return ticket_page(request, ticket_id, session, keys, caller, error=exc.localized(get_locale(request)))
     return RedirectResponse(f"/tickets/{ticket_id}", status_code=303)
 
 

@@ -73,6 +73,7 @@ class TicketRead(BaseModel):
     duplicate_of: int | None
     member_tier: str | None = Field(description="The customer's tier at intake; None for the standard promise")
     response_minutes: int = Field(description="Minutes to respond, promised at intake")
+    arrival_minutes: int = Field(description="Working minutes from dispatch to on site, promised at intake")
     discount_percent: int = Field(description="Discount on the service charge, granted at intake")
     photos: int = Field(0, description="Photos the customer sent with the request (staff see them on the ticket page)")
     version: int

@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from anxin.auth import service as auth
 from anxin.auth import tenancy
+from anxin.clocks.sla import Pause
 from anxin.errors import Conflict, Forbidden, InvalidInput, NotFound
 from anxin.integrity.credit import service as credit
 from anxin.privacy.crypto import KeyRing
@@ -25,12 +26,14 @@ from anxin.regions.gazetteer import default_gazetteer
 from anxin.service.customers import service as customers
 from anxin.service.customers.models import Customer
 from anxin.service.members import service as members
+from anxin.service.sla import service as sla
 from anxin.service.stations import service as stations
 from anxin.service.tickets.dedupe import OpenTicket, likely_duplicate
 from anxin.service.tickets.lifecycle import OPEN, Status, check_transition
 from anxin.service.tickets.models import Ticket, TicketEvent, TicketRating
 from anxin.service.tickets.schemas import RepairRequest, TicketRead, TrackingRead, TrackingStep
 from anxin.store.base import utcnow
+from anxin.text import N_
 from anxin.uploads.store import StoredFile
 
 WARRANTY = timedelta(days=90)
@@ -43,6 +46,13 @@ LATE_POINTS = -2.0
 ADDRESS = "tickets.address"
 DESCRIPTION = "tickets.description"
 CUSTOMER_ONLINE = "customer (online)"
+MOVE, PAUSE, RESUME = "move", "pause", "resume"  # kinds of ticket event
+PAUSE_REASONS = {
+    "waiting_parts": N_("waiting for parts"),
+    "customer_absent": N_("customer not home"),
+    "customer_later": N_("customer asked for a later time"),
+}
+"""Why a promise's clock may stop: waiting on something the brand does not control."""
 
 
 def _actor_label(actor: auth.Principal | None) -> str:
@@ -110,6 +120,7 @@ def create_ticket(
         queue_reason=queue_reason,
         member_tier_id=promise.tier_id,
         response_minutes=promise.response_minutes,
+        arrival_minutes=promise.arrival_minutes,
         discount_percent=promise.discount_percent,
         queue_priority=promise.queue_priority,
         photos=[{"sha256": p.sha256, "type": p.content_type, "size": p.size} for p in photos],
@@ -157,9 +168,82 @@ def first_dispatches():
     """(ticket_id, at) of each ticket's first dispatch: when its response promise was kept or broken."""
     return (
         select(TicketEvent.ticket_id, func.min(TicketEvent.at).label("at"))
-        .where(TicketEvent.to_status == Status.dispatched.value)
+        .where(TicketEvent.to_status == Status.dispatched.value, TicketEvent.kind == MOVE)
         .group_by(TicketEvent.ticket_id)
     )
+
+
+def clock_moments(session: Session, tickets: Sequence[Ticket]) -> dict[int, sla.Moments]:
+    """What each ticket's promise clocks are rebuilt from: intake, first dispatch, first on site, pauses (one query).
+
+    Arrival on site is the technician's check-in (or the dispatcher marking it), which moves the ticket on site.
+    """
+    moments: dict[int, dict] = {t.id: {"received": t.created_at, "pauses": []} for t in tickets}
+    clock_events = (TicketEvent.kind != MOVE) | TicketEvent.to_status.in_([Status.dispatched, Status.on_site])
+    query = select(TicketEvent).where(TicketEvent.ticket_id.in_(list(moments)), clock_events)
+    for event in session.scalars(query.order_by(TicketEvent.at, TicketEvent.id)):
+        found = moments[event.ticket_id]
+        if event.kind == PAUSE:
+            found["pauses"].append(Pause(event.at, event.note))
+        elif event.kind == RESUME and found["pauses"]:
+            last = found["pauses"][-1]
+            found["pauses"][-1] = Pause(last.start, last.reason, event.at)
+        elif event.kind == MOVE:
+            found.setdefault("dispatched" if event.to_status == Status.dispatched else "on_site", event.at)
+    return {ticket: sla.Moments(**found | {"pauses": tuple(found["pauses"])}) for ticket, found in moments.items()}
+
+
+def _stamp_clock(
+    session: Session, ticket: Ticket, kind: str, version: int, note: str, actor: auth.Principal, now: datetime
+) -> Ticket:
+    """Record a pause or resume as a ticket event; touching the ticket makes a concurrent pause conflict."""
+    if ticket.version != version:
+        raise Conflict(
+            f"ticket {ticket.number} was changed by someone else; reload",
+            message_zh="工单已被他人修改，请刷新后重试",
+            detail={"version": ticket.version},
+        )
+    if ticket.status not in OPEN:
+        raise Conflict(f"a {ticket.status} ticket has no running promise", message_zh="工单已结束，无需暂停计时")
+    session.add(
+        TicketEvent(
+            ticket_id=ticket.id, from_status=ticket.status, to_status=ticket.status, kind=kind,
+            actor_id=actor.user_id if actor.via == "session" else None, actor_label=_actor_label(actor),
+            note=note, at=now,
+        )
+    )  # fmt: skip
+    ticket.updated_at = now
+    try:
+        session.flush()
+    except StaleDataError:
+        raise Conflict(
+            f"ticket {ticket.number} was changed at the same moment; reload",
+            message_zh="工单刚被他人修改，请刷新后重试",
+        ) from None
+    return ticket
+
+
+def pause_clock(
+    session: Session, *, ticket_id: int, reason: str, version: int, actor: auth.Principal, now: datetime | None = None
+) -> Ticket:
+    """Stop the ticket's running promise clock for one of :data:`PAUSE_REASONS` until someone resumes it."""
+    if reason not in PAUSE_REASONS:
+        raise InvalidInput(
+            f"choose a reason: {', '.join(PAUSE_REASONS)}", message_zh="请选择暂停原因", detail={"field": "reason"}
+        )
+    ticket = get_ticket(session, ticket_id=ticket_id, viewer=actor)
+    if clock_moments(session, [ticket])[ticket.id].paused is not None:
+        raise Conflict("the clock is paused already", message_zh="计时已暂停")
+    return _stamp_clock(session, ticket, PAUSE, version, reason, actor, now or utcnow())
+
+
+def resume_clock(
+    session: Session, *, ticket_id: int, version: int, actor: auth.Principal, now: datetime | None = None
+) -> Ticket:
+    ticket = get_ticket(session, ticket_id=ticket_id, viewer=actor)
+    if clock_moments(session, [ticket])[ticket.id].paused is None:
+        raise Conflict("the clock is not paused", message_zh="计时未暂停")
+    return _stamp_clock(session, ticket, RESUME, version, "", actor, now or utcnow())
 
 
 def answered_at(session: Session, ticket_ids: list[int]) -> dict[int, datetime]:
@@ -278,6 +362,7 @@ def to_read(session: Session, keys: KeyRing, ticket: Ticket) -> TicketRead:
         duplicate_of=ticket.duplicate_of,
         member_tier=members.tier_name(session, ticket.member_tier_id),
         response_minutes=ticket.response_minutes,
+        arrival_minutes=ticket.arrival_minutes,
         discount_percent=ticket.discount_percent,
         photos=len(ticket.photos),
         version=ticket.version,
@@ -308,5 +393,5 @@ def track(session: Session, keys: KeyRing, *, number: str, phone: str) -> Tracki
         region=default_gazetteer().full_name(ticket.region_code),
         warranty_until=ticket.warranty_until,
         rated=session.scalar(select(TicketRating.id).where(TicketRating.ticket_id == ticket.id)) is not None,
-        history=[TrackingStep.model_validate(e) for e in history(session, ticket_id=ticket.id)],
+        history=[TrackingStep.model_validate(e) for e in history(session, ticket_id=ticket.id) if e.kind == MOVE],
     )

@@ -104,7 +104,9 @@ class VisitView:
     photos: list[VisitFile]
     signature: VisitFile | None
     parts: list[VisitPart]
-    parts_total_fen: int
+    parts_list_fen: int
+    discount_percent: int  # the member discount promised at intake
+    parts_total_fen: int  # charged: the list less the discount
 
 
 def linked_technician(session: Session, actor: auth.Principal) -> Technician | None:
@@ -361,12 +363,28 @@ def parts_of(session: Session, ticket_id: int) -> list[VisitPart]:
     return list(session.scalars(select(VisitPart).where(VisitPart.ticket_id == ticket_id).order_by(VisitPart.id)))
 
 
-def parts_total_fen(session: Session, ticket_id: int) -> int:
-    """What the parts list charges the customer, in fen: the most a refund can give back."""
+def parts_list_fen(session: Session, ticket_id: int) -> int:
+    """The parts list at the prices the technician entered, in fen, before any member discount."""
     total = session.scalar(
         select(func.sum(VisitPart.quantity * VisitPart.unit_price_fen)).where(VisitPart.ticket_id == ticket_id)
     )
     return int(total or 0)
+
+
+def discount_fen(list_fen: int, percent: int) -> int:
+    """A member's discount on the parts, rounded to the nearest fen."""
+    return (list_fen * percent + 50) // 100
+
+
+def parts_total_fen(session: Session, ticket_id: int) -> int:
+    """What the customer is charged for parts, in fen: the list less the discount the ticket was promised at intake.
+
+    The most a refund can give back. The discount is the ticket's own (copied from the member's tier at intake),
+    so a tier edited after the booking changes nothing here.
+    """
+    ticket = session.get(Ticket, ticket_id)
+    listed = parts_list_fen(session, ticket_id)
+    return listed - discount_fen(listed, ticket.discount_percent if ticket is not None else 0)
 
 
 def _signature(session: Session, ticket_id: int) -> VisitFile | None:
@@ -392,6 +410,8 @@ def visit_view(session: Session, ticket: Ticket) -> VisitView:
         photos=list(photos),
         signature=_signature(session, ticket.id),
         parts=parts_of(session, ticket.id),
+        parts_list_fen=parts_list_fen(session, ticket.id),
+        discount_percent=ticket.discount_percent,
         parts_total_fen=parts_total_fen(session, ticket.id),
     )
 

@@ -1,0 +1,1 @@
+"""Escalation steps of the service promises (notify dispatcher, notify supervisor) and stored breach records."""
