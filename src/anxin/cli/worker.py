@@ -41,7 +41,7 @@ def stream_log(settings: Settings) -> RedisStreams:
 @app.command("run", help="Run one decision worker until SIGTERM / Ctrl-C (then it snapshots and hands back).")
 def run(
     name: str | None = typer.Option(None, help="Worker name, unique in the deployment (default: host-pid)."),
-    batch: int = typer.Option(500, min=1, max=10_000, help="Log entries read per partition per round."),
+    batch: int = typer.Option(2_000, min=10, max=20_000, help="Log entries read per round, over all its partitions."),
     snapshot_every: int = typer.Option(20_000, min=100, help="Entries of a partition between its snapshots."),
     lease_ms: int = typer.Option(3_000, min=200, help="A dead worker's partitions move after this long."),
     db: Path | None = DbOption,

@@ -68,7 +68,7 @@ def default_name() -> str:
 class WorkerConfig:
     name: str = field(default_factory=default_name)
     lease_ms: int = 3_000
-    batch: int = 500
+    batch: int = 2_000  # log entries per round, spread over the owned partitions (a round must fit in a lease)
     snapshot_every: int = 20_000
     partial_ttl_ms: int = 7 * 86_400_000  # longer than any lag between an event's partitions
     refresh_ms: int = 5_000
@@ -127,11 +127,32 @@ class Records:
             return dict(lists), {**findings.labels(session), **scores}
 
     def write_decisions(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert decisions, skipping events already decided; one transaction.
+
+        On PostgreSQL the rows are streamed with ``COPY`` into a temporary table
+        and moved with one ``INSERT … SELECT … ON CONFLICT DO NOTHING``: about a
+        third of the worker's time per event went to row-by-row ``executemany``.
+        """
         if not rows:
             return
-        statement = self._insert(StreamDecision.__table__).on_conflict_do_nothing()
         with self.engine.begin() as connection:
-            connection.execute(statement, list(rows))
+            if self.engine.dialect.name != "postgresql":
+                connection.execute(self._insert(StreamDecision.__table__).on_conflict_do_nothing(), list(rows))
+                return
+            columns = [c.name for c in StreamDecision.__table__.columns]
+            names = ", ".join(columns)
+            with connection.connection.driver_connection.cursor() as cursor:
+                cursor.execute(
+                    "CREATE TEMP TABLE IF NOT EXISTS decisions_in (LIKE integrity_stream_decisions) "
+                    "ON COMMIT DELETE ROWS"
+                )
+                with cursor.copy(f"COPY decisions_in ({names}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row([row[c] for c in columns])
+                cursor.execute(
+                    f"INSERT INTO integrity_stream_decisions ({names}) SELECT {names} FROM decisions_in "
+                    "ON CONFLICT DO NOTHING"
+                )
 
     def snapshot(self, partition: int) -> tuple[str, bytes] | None:
         with self.engine.connect() as connection:
@@ -201,7 +222,8 @@ class DecisionWorker:
                 if now >= self._next_rebalance:
                     self._rebalance()
                     self._next_rebalance = time.monotonic() + self.config.lease_ms / 3000
-                batch = self.log.read_owned(self.name, sorted(self.owned), self.config.batch)
+                per_partition = max(10, self.config.batch // max(1, len(self.owned)))
+                batch = self.log.read_owned(self.name, sorted(self.owned), per_partition)
                 if any(entries for _, entries in batch):
                     self._process(batch)
                 else:
