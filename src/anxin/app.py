@@ -101,6 +101,11 @@ class AnxinApp(FastAPI):
         return FastIngest(stack, max_body_bytes=self.state.settings.max_body_bytes)
 
 
+def app_from_environment() -> AnxinApp:
+    """The app from ``ANXIN_*`` alone: what each process of ``anxin serve --workers N`` builds."""
+    return create_app(Settings())
+
+
 def create_app(settings: Settings) -> AnxinApp:
     logging.basicConfig(level=settings.log_level)
 

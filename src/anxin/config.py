@@ -22,6 +22,11 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("var"), description="Where the SQLite file, uploads and journals live.")
     database_url: str = Field("", description="SQLAlchemy URL; empty means sqlite:///<data_dir>/anxin.db (WAL mode).")
     redis_url: str = Field("", description="Redis for scaled-out decision workers; empty = in-process only.")
+    decisions: Literal["local", "workers"] = Field(
+        "local",
+        description="local: this process decides and journals events; workers: events go to `anxin worker` processes"
+        " over ANXIN_REDIS_URL and decisions are read from the database (then several server processes may run).",
+    )
     stream_partitions: int = Field(
         16, ge=1, le=4096, description="Partitions of the workers' event log; fixed when the log is created."
     )

@@ -112,12 +112,12 @@ class _StreamSink:
     """Puts batches on the decision workers' log, routed under the live ruleset (decided later, by the workers)."""
 
     def __init__(self, db: Path | None):
-        from anxin.cli.worker import stream_log
+        from anxin.integrity.streams.log import log_of
         from anxin.integrity.streams.plan import StreamPlan
         from anxin.integrity.streams.producer import StreamProducer
 
         settings = build_settings(db)
-        log = stream_log(settings)
+        log = log_of(settings)
         log.create_groups()
         with database_session(db) as session:
             live = rules.compiled(session, rules.with_status(session, "active"))

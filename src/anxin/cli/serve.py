@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -16,17 +17,43 @@ from anxin.app import create_app
 from anxin.cli.common import DbOption, build_settings, console
 from anxin.store.migrate import upgrade
 
+WORKER_START_S = 60
+"""A server process imports the whole app (~4 s, far more on a loaded machine) before it answers uvicorn's
+health check; the default 5 s made the parent kill every child in turn."""
+
 
 def serve(
     db: Path | None = DbOption,
     host: str | None = typer.Option(None, help="Interface to bind (default 127.0.0.1 or ANXIN_HOST)."),
     port: int | None = typer.Option(None, help="Port (default 8000 or ANXIN_PORT)."),
+    workers: int = typer.Option(
+        1, min=1, max=64, help="Server processes; more than one needs ANXIN_DECISIONS=workers (no journal here)."
+    ),
 ) -> None:
     settings = build_settings(db)
     settings = settings.model_copy(update={"host": host or settings.host, "port": port or settings.port})
+    if workers > 1 and settings.decisions != "workers":
+        console.print(
+            "[red]error[/red] (invalid_input): one process owns the decision journal; to run several server"
+            " processes set ANXIN_DECISIONS=workers and ANXIN_REDIS_URL and run `anxin worker run`"
+        )
+        raise typer.Exit(2)
     upgrade(settings.resolved_database_url)
     console.print(f"[green]anxin[/green] serving on http://{settings.host}:{settings.port}  (API docs: /docs)")
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info", access_log=False)
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info", access_log=False)
+        return
+    os.environ["ANXIN_DATABASE_URL"] = settings.resolved_database_url  # each process builds its own Settings
+    uvicorn.run(
+        "anxin.app:app_from_environment",
+        factory=True,
+        workers=workers,
+        timeout_worker_healthcheck=WORKER_START_S,
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        access_log=False,
+    )
 
 
 def free_port() -> int:

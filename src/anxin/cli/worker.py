@@ -20,22 +20,13 @@ from rich.table import Table
 from sqlalchemy import func, select
 
 from anxin.cli.common import DbOption, build_settings, console, reported_errors
-from anxin.config import Settings
-from anxin.errors import InvalidInput
-from anxin.integrity.streams.log import RedisStreams
+from anxin.integrity.streams.log import log_of
 from anxin.integrity.streams.models import StreamDecision
 from anxin.integrity.streams.worker import DecisionWorker, Records, WorkerConfig, default_name
 from anxin.store.db import make_engine
 from anxin.store.migrate import upgrade
 
 app = typer.Typer(no_args_is_help=True)
-
-
-def stream_log(settings: Settings) -> RedisStreams:
-    """The deployment's log, from ``ANXIN_REDIS_URL``, ``ANXIN_STREAM_PARTITIONS`` and ``ANXIN_STREAM_NAMESPACE``."""
-    if not settings.redis_url:
-        raise InvalidInput("set ANXIN_REDIS_URL (e.g. redis://127.0.0.1:6379/0) to use decision workers")
-    return RedisStreams(settings.redis_url, settings.stream_partitions, namespace=settings.stream_namespace)
 
 
 @app.command("run", help="Run one decision worker until SIGTERM / Ctrl-C (then it snapshots and hands back).")
@@ -49,7 +40,7 @@ def run(
     settings = build_settings(db)
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     with reported_errors():
-        log = stream_log(settings)
+        log = log_of(settings)
         upgrade(settings.resolved_database_url)
         engine = make_engine(settings.resolved_database_url)
         config = WorkerConfig(
@@ -75,7 +66,7 @@ def status(
 ) -> None:
     settings = build_settings(db)
     with reported_errors():
-        log = stream_log(settings)
+        log = log_of(settings)
         log.create_groups()
         upgrade(settings.resolved_database_url)
         engine = make_engine(settings.resolved_database_url)

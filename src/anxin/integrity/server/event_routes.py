@@ -34,6 +34,7 @@ from anxin.errors import Forbidden, InvalidInput, NotFound
 from anxin.integrity.events.schema import Event, EventValidationError, check_not_future, parse_event
 from anxin.integrity.journal import Journal
 from anxin.integrity.server.live import runtime_of
+from anxin.integrity.streams.gateway import StreamGateway, stored_decision, stored_decisions
 from anxin.store.db import unit_of_work
 
 router = APIRouter(prefix="/api", tags=["integrity"])
@@ -90,8 +91,13 @@ async def _json_body(request: Request) -> Any:
         raise InvalidInput(f"the body is not JSON: {exc}", message_zh="请求体不是合法的 JSON") from None
 
 
-def _json(body: bytes) -> Response:
-    return Response(body, media_type="application/json")
+def _json(body: bytes, status: int = 200) -> Response:
+    return Response(body, status_code=status, media_type="application/json")
+
+
+def ingest_status(request: Request) -> int:
+    """200 with the decision, or 202 when decision workers will decide (``ANXIN_DECISIONS=workers``)."""
+    return 202 if isinstance(runtime_of(request), StreamGateway) else 200
 
 
 def _body_doc(schema: dict[str, Any], example: Any) -> dict[str, Any]:
@@ -149,8 +155,11 @@ async def decide_batch(request: Request, caller: auth.Principal) -> bytes:
     openapi_extra=_body_doc({"type": "object"}, EVENT_EXAMPLE),
 )
 async def ingest_event(request: Request, caller: Ingester) -> Response:
-    """Decide one event: ``allow`` / ``review`` / ``block`` with score and the rules that fired, once durable."""
-    return _json(await decide_event(request, caller))
+    """Decide one event: ``allow`` / ``review`` / ``block`` with score and the rules that fired, once durable.
+
+    With decision workers: ``202`` and ``{"status": "queued"}`` once the event is on their log.
+    """
+    return _json(await decide_event(request, caller), ingest_status(request))
 
 
 @router.post(
@@ -163,7 +172,7 @@ async def ingest_event(request: Request, caller: Ingester) -> Response:
 )
 async def ingest_batch(request: Request, caller: Ingester) -> Response:
     """Decide up to 5,000 events in one group commit; bad items are reported by index, good ones accepted."""
-    return _json(await decide_batch(request, caller))
+    return _json(await decide_batch(request, caller), ingest_status(request))
 
 
 Decider = Callable[[Request, auth.Principal], Awaitable[bytes]]
@@ -188,7 +197,14 @@ async def list_decisions(
     before: Annotated[int | None, Query(ge=1, description="seq to page back from")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[dict[str, Any]]:
-    """The decision stream, newest first (a brand's callers see only their tenant)."""
+    """The decision stream, newest first (a brand's callers see only their tenant).
+
+    With decision workers the rows come from the database and ``before`` is a ``decided_ms`` to page back from.
+    """
+    if isinstance(runtime_of(request), StreamGateway):
+        tenant = await tenant_of(request, caller)
+        with unit_of_work(request.app.state.sessionmaker) as session:
+            return stored_decisions(session, before_ms=before, action=action, tenant=tenant, limit=limit)
     journal = reader(request)
     try:
         tenant = await tenant_of(request, caller)
@@ -202,6 +218,12 @@ async def list_decisions(
 async def read_decision(request: Request, caller: DecisionReader, tenant: str, event_id: str):
     """One event with its decision, the rules that fired with the feature values they saw, and its shadow twin."""
     allowed = await tenant_of(request, caller)
+    if isinstance(runtime_of(request), StreamGateway):
+        with unit_of_work(request.app.state.sessionmaker) as session:
+            found = stored_decision(session, tenant, event_id) if allowed in (None, tenant) else None
+        if found is None:
+            raise NotFound(f"no decision for event {event_id!r} of {tenant!r} yet", message_zh="该事件尚无决策")
+        return {**found, "shadow": None}
     journal = reader(request)
     try:
         row = journal.decision(tenant, event_id) if allowed in (None, tenant) else None

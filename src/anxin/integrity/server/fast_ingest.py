@@ -41,7 +41,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from anxin.api.middleware import assign_request_id, payload_too_large
 from anxin.auth import service as auth
 from anxin.auth.guard import ApiKeyCache, api_key_from
-from anxin.integrity.server.event_routes import FAST_PATHS, INGEST, Decider
+from anxin.integrity.server.event_routes import FAST_PATHS, INGEST, Decider, ingest_status
 
 _JSON = (b"content-type", b"application/json")
 
@@ -87,7 +87,7 @@ class FastIngest:
         await send(
             {
                 "type": "http.response.start",
-                "status": 200,
+                "status": ingest_status(request),
                 "headers": [
                     (b"content-length", str(len(answer)).encode()),
                     _JSON,

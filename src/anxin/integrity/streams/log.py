@@ -27,6 +27,9 @@ from typing import NamedTuple, Protocol
 
 import redis
 
+from anxin.config import Settings
+from anxin.errors import InvalidInput
+
 GROUP = "deciders"
 PREFIX = "anxin:"
 START = "0-0"
@@ -281,6 +284,13 @@ class RedisStreams:
         """Delete every key of this namespace (tests and benchmarks start from an empty log)."""
         for key in self.redis.scan_iter(match=f"{self.ns}*", count=1000):
             self.redis.delete(key)
+
+
+def log_of(settings: Settings) -> RedisStreams:
+    """The deployment's log, from ``ANXIN_REDIS_URL``, ``ANXIN_STREAM_PARTITIONS`` and ``ANXIN_STREAM_NAMESPACE``."""
+    if not settings.redis_url:
+        raise InvalidInput("set ANXIN_REDIS_URL (e.g. redis://127.0.0.1:6379/0) to use decision workers")
+    return RedisStreams(settings.redis_url, settings.stream_partitions, namespace=settings.stream_namespace)
 
 
 def _pairs(fields: list[str] | dict[str, str]) -> dict[str, str]:
